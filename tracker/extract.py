@@ -1,0 +1,205 @@
+"""Lines + rules -> follow-ups, each with a confidence, an owner and a title."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from .model import FollowUp, Line, Meeting
+from .rules import Rule, RuleSet
+
+MAX_SPAN = 6  # a follow-up never covers more lines than this
+DEFAULT_MIN_CONFIDENCE = 0.5
+TITLE_LIMIT = 79
+
+# Words that may stand where an owner's name would but name nobody.
+_NOT_OWNERS = frozenset(
+    """i we you he she they it this that these those there here someone somebody everyone
+    everybody anyone anybody nobody people folks one who which what all both each group team
+    the a an our my your their his her its me us them then also still now next""".split()
+)
+_TERMINAL = re.compile(r"[.!?:;)\]]\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
+_LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\s]{0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)")
+_MARKDOWN = re.compile(r"(\*\*|__|`+|~~|<[^>\n]{1,200}>)")
+_MARKER = re.compile(
+    r"^(?:(?:AI|ACTION(?: ITEM)?|TODO|FIXME|FOLLOW[- ]?UP)\b\s*(?:[(\[][^)\]\n]{0,40}[)\]])?\s*[:\-–]?\s*)+",
+    re.I,
+)
+_LEADING_JUNK = re.compile(r"^[\s\-*+>•–—:]+")
+_TRAILING_JUNK = re.compile(r"[\s.,;:!?\-–—]+$")
+_NORMAL = re.compile(r"[^\w]+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule's verdict on one line (kept for `track explain`)."""
+
+    rule: Rule
+    matched: str | None  # the matched text, or None if no pattern matched
+    position: int = 0
+    owner: str | None = None
+    vetoed_by: str | None = None
+
+    @property
+    def counts(self) -> bool:
+        return self.matched is not None and self.vetoed_by is None
+
+
+def _clean_owner(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip(" @*_`()[]:,")
+    if not name or name.split()[0].lower() in _NOT_OWNERS:
+        return None
+    return name
+
+
+def evaluate(line: Line, rules: tuple[Rule, ...]) -> list[Hit]:
+    """Every rule whose context holds, with whether it matched or was vetoed."""
+    hits = []
+    for rule in rules:
+        if not rule.context.holds(line):
+            continue
+        m = rule.first_match(line.body)
+        if m is None:
+            hits.append(Hit(rule, None))
+            continue
+        owner = m.groupdict().get("owner")
+        veto = rule.veto(line.body)
+        hits.append(Hit(rule, m.group(0), m.start(), _clean_owner(owner), veto.group(0) if veto else None))
+    return hits
+
+
+def confidence(hits: list[Hit]) -> float:
+    """Noisy-OR of the positive weights, scaled down by each negative one."""
+    miss = 1.0
+    damp = 1.0
+    for hit in hits:
+        if not hit.counts:
+            continue
+        if hit.rule.weight >= 0:
+            miss *= 1.0 - hit.rule.weight
+        else:
+            damp *= 1.0 + hit.rule.weight
+    return round((1.0 - miss) * damp, 3)
+
+
+def _sentence(body: str, position: int) -> str:
+    start = 0
+    for m in _SENTENCE_END.finditer(body):
+        if m.start() >= position:
+            return body[start : m.start()]
+        start = m.end()
+    return body[start:]
+
+
+def make_title(text: str) -> str:
+    """A readable issue title: no markdown, markers or trailing punctuation, under 80 characters."""
+    title = _LINK.sub(r"\1", text)
+    title = _MARKDOWN.sub("", title)
+    title = _LEADING_JUNK.sub("", title)
+    title = _MARKER.sub("", title)
+    title = " ".join(title.split())
+    title = _TRAILING_JUNK.sub("", title.strip("()[] "))
+    if len(title) > TITLE_LIMIT:
+        cut = title[: TITLE_LIMIT - 1].rsplit(" ", 1)[0]
+        title = _TRAILING_JUNK.sub("", cut) + "…"
+    return title[:1].upper() + title[1:]
+
+
+def follow_up_id(path: str, text: str, occurrence: int) -> str:
+    """Stable across moved lines: built from the path and the normalised text, never the line number."""
+    normal = " ".join(_NORMAL.sub(" ", _MARKDOWN.sub("", text).lower()).split())
+    key = f"{path}\n{normal}\n{occurrence}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    line: Line
+    hits: tuple[Hit, ...]
+    confidence: float
+
+    @property
+    def counting(self) -> list[Hit]:
+        return [h for h in self.hits if h.counts and h.rule.weight >= 0]
+
+
+def candidates(meeting: Meeting, ruleset: RuleSet) -> list[Candidate]:
+    rules = ruleset.active
+    out = []
+    for line in meeting.lines:
+        if line.override == "ignore" or line.block == "heading" or not line.body:
+            continue
+        hits = evaluate(line, rules)
+        score = confidence(hits)
+        if line.override == "follow-up":
+            score = 1.0
+        if score > 0:
+            out.append(Candidate(line, tuple(hits), score))
+    return out
+
+
+def _span(cand: Candidate, by_number: dict[int, Line], taken: set[int]) -> list[Line]:
+    """The line, plus the lines its sentence wraps onto (same paragraph, no new speaker)."""
+    span = [cand.line]
+    while len(span) < MAX_SPAN and not _TERMINAL.search(span[-1].text):
+        nxt = by_number.get(span[-1].number + 1)
+        if nxt is None or nxt.starts_block or nxt.block != cand.line.block or nxt.number in taken:
+            break
+        if nxt.body != nxt.text or nxt.speaker != cand.line.speaker or not nxt.text[:1].islower():
+            break
+        span.append(nxt)
+    return span
+
+
+def _owner(cand: Candidate) -> str | None:
+    for hit in sorted(cand.counting, key=lambda h: -h.rule.weight):
+        if hit.owner:
+            return hit.owner
+    return cand.line.speaker
+
+
+def _kind(cand: Candidate) -> str:
+    best = max(cand.counting, key=lambda h: h.rule.weight, default=None)
+    return best.rule.kind if best and best.rule.kind else "action"
+
+
+def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[FollowUp]:
+    """The follow-ups of one meeting at or above ``min_confidence``, in line order."""
+    found = [c for c in candidates(meeting, ruleset) if c.confidence >= min_confidence]
+    by_number = {line.number: line for line in meeting.lines}
+    taken = {c.line.number for c in found}
+    occurrences: dict[str, int] = {}
+    out = []
+    for cand in found:
+        span = _span(cand, by_number, taken)
+        text = " ".join(line.body for line in span)
+        best = max(cand.counting, key=lambda h: h.rule.weight, default=None)
+        sentence = _sentence(text, best.position if best else 0)
+        title = make_title(sentence) or make_title(text)
+        normal = _NORMAL.sub(" ", text.lower())
+        occurrence = occurrences.get(normal, 0)
+        occurrences[normal] = occurrence + 1
+        labels = sorted({label for h in cand.counting for label in h.rule.labels})
+        out.append(
+            FollowUp(
+                id=follow_up_id(meeting.path, text, occurrence),
+                path=meeting.path,
+                line=span[0].number,
+                end_line=span[-1].number,
+                text=text,
+                title=title,
+                kind=_kind(cand),
+                owner=_owner(cand),
+                labels=tuple(labels),
+                confidence=cand.confidence,
+                rules=tuple(h.rule.id for h in cand.counting),
+                section=cand.line.section,
+                meeting=meeting.ref(),
+                lead_in=cand.line.lead_in,
+            )
+        )
+    return out

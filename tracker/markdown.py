@@ -1,0 +1,154 @@
+"""mistune 3 block parsing with exact source line numbers.
+
+mistune keeps no source positions (lepture/mistune#218). It does keep one
+line per source line in the child sources it builds for list items and block
+quotes, so a per-state line base plus the state's cursor gives the exact
+1-based line of every block token. This leans on mistune internals, hence the
+pin to ``mistune>=3.4,<3.5`` and a test that re-checks lines on real notes.
+
+Only the block parser runs: inline parsing is most of mistune's cost and the
+rules read plain lines, so it is skipped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mistune
+from mistune.plugins.table import table
+from mistune.block_parser import BlockParser
+from mistune.core import BlockState
+from mistune.list_parser import (
+    _create_list_marker,
+    _get_list_bullet,
+    _parse_list_item,
+    _transform_tight_list,
+)
+
+Token = dict[str, Any]
+
+
+class _LineState(BlockState):
+    """A block state that knows the source line of any offset in its text."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.line_base = 1
+        self.child_base = 1  # set by the parser just before a child state is made
+        self.token_start: int | None = None
+        self._pos = 0
+        self._line = 1
+
+    def child_state(self, src: str, lazy_line_starts: set[int] | None = None) -> "_LineState":
+        child = super().child_state(src, lazy_line_starts)
+        child.line_base = child._line = self.child_base
+        return child
+
+    def line_at(self, pos: int) -> int:
+        pos = min(pos, len(self.src))
+        if pos >= self._pos:
+            self._line += self.src.count("\n", self._pos, pos)
+        else:
+            self._line = self.line_base + self.src.count("\n", 0, pos)
+        self._pos = pos
+        return self._line
+
+    def append_token(self, token: Token) -> None:
+        start = self.cursor if self.token_start is None else self.token_start
+        token.setdefault("line", self.line_at(start))
+        super().append_token(token)
+
+    def add_paragraph(self, text: str) -> None:
+        last = self.last_token()
+        if last and last["type"] == "paragraph":
+            last["text"] += text
+        else:
+            self.tokens.append({"type": "paragraph", "text": text, "line": self.line_at(self.cursor)})
+
+
+class _LineParser(BlockParser):
+    state_cls = _LineState
+
+    def parse_method(self, m: Any, state: _LineState) -> int | None:  # type: ignore[override]
+        saved = state.token_start
+        state.token_start = m.start()
+        try:
+            return super().parse_method(m, state)
+        finally:
+            state.token_start = saved
+
+    def parse_block_quote(self, m: Any, state: _LineState) -> int:  # type: ignore[override]
+        saved = state.child_base
+        state.child_base = state.line_at(state.cursor)
+        try:
+            return super().parse_block_quote(m, state)
+        finally:
+            state.child_base = saved
+
+    def parse_list(self, m: Any, state: _LineState) -> int:  # type: ignore[override]
+        """mistune's parse_list, with each item's child state given its first line."""
+        item = _create_list_marker(m, "list")
+        if not item.text.strip():
+            end_pos = state.append_paragraph()  # an empty item cannot interrupt a paragraph
+            if end_pos:
+                return end_pos
+        depth = state.depth()
+        token: Token = {
+            "type": "list",
+            "children": [],
+            "tight": True,
+            "bullet": item.bullet,
+            "attrs": {"depth": depth, "ordered": item.ordered},
+            "line": state.line_at(state.cursor),
+        }
+        if item.ordered:
+            start = int(item.marker[:-1])
+            if start != 1:
+                end_pos = state.append_paragraph()  # only "1." may interrupt a paragraph
+                if end_pos:
+                    return end_pos
+                token["attrs"]["start"] = start
+
+        state.cursor = m.end() + 1
+        if depth >= self.max_nested_level - 1:
+            rules = [r for r in self.list_rules if r not in ("list", "block_quote")]
+        else:
+            rules = self.list_rules
+        bullet = _get_list_bullet(item.bullet)
+        while item:
+            # The cursor now sits just past the item's marker line.
+            marker_line = state.line_at(state.cursor - 1)
+            saved = state.child_base
+            state.child_base = marker_line + (0 if item.text.strip() else 1)
+            try:
+                item = _parse_list_item(self, bullet, item, token, state, rules)
+            finally:
+                state.child_base = saved
+
+        end_pos = token.pop("_end_pos", None)
+        _transform_tight_list(token)
+        if end_pos:
+            state.tokens.insert(token.pop("_tok_index"), token)
+            return end_pos
+        state.tokens.append(token)
+        return state.cursor
+
+
+def _make_markdown() -> mistune.Markdown:
+    return mistune.Markdown(block=_LineParser(), plugins=[table])
+
+
+_MARKDOWN: mistune.Markdown | None = None
+
+
+def parse_blocks(text: str) -> list[Token]:
+    """Block tokens of ``text`` (already "\\n"-separated), each with its 1-based ``line``."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = _make_markdown()
+    if not text.endswith("\n"):
+        text += "\n"
+    state = _LineState()
+    state.process(text)
+    _MARKDOWN.block.parse(state)
+    return state.tokens

@@ -1,0 +1,219 @@
+"""Notes -> Meeting: every text line with its number and context (section, speaker, list)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .dates import meeting_date
+from .markdown import parse_blocks
+from .model import Line, Meeting
+from .speakers import split_speaker
+
+_OVERRIDE = re.compile(r"<!--\s*track:\s*(ignore|follow-?up)\s*-->", re.I)
+_HTML_COMMENT = re.compile(r"<!--.*?-->")
+_CHECKBOX = re.compile(r"\[([ xX])\]\s+")
+_ATTENDEE_SECTION = re.compile(r"\b(attendees|attendance|attending|present|participants|people)\b", re.I)
+_LOGIN = re.compile(r"@([A-Za-z\d](?:[A-Za-z\d-]{0,38}))")
+_MD_NOISE = re.compile(r"[*_`]+")
+
+
+def normalise_newlines(text: str) -> str:
+    """Keep GitHub's line numbering: lines end at "\\n"; a lone "\\r" is not a line end."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", " ")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """YAML front matter's ``key: value`` pairs, and the text with those lines blanked."""
+    if not text.startswith("---\n"):
+        return {}, text
+    lines = text.split("\n")
+    for end in range(1, min(len(lines), 200)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        return {}, text
+    fields = {}
+    for line in lines[1:end]:
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key.startswith((" ", "\t", "-")):
+            fields[key.strip()] = value.strip().strip("\"'")
+    return fields, "\n" * end + "\n" + "\n".join(lines[end + 1 :])
+
+
+def _override_of(text: str) -> str | None:
+    m = _OVERRIDE.search(text)
+    if not m:
+        return None
+    return "ignore" if m.group(1).lower() == "ignore" else "follow-up"
+
+
+class _Walker:
+    """Walks mistune's block tokens in document order, tracking context."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.headings: list[tuple[int, str]] = []
+        self.ignore_level: int | None = None  # inside a section silenced by an override
+        self.pending: str | None = None  # a standalone override waiting for its block
+        self.ignore_block = False
+        self.attendees: list[str] = []
+        self.logins: list[tuple[str, str]] = []
+
+    @property
+    def section(self) -> tuple[str, ...]:
+        return tuple(text for _, text in self.headings)
+
+    def walk(self, tokens: list[dict[str, Any]], depth: int, speaker: str | None, lead_in: str | None, block: str) -> None:
+        last_text: str | None = lead_in if depth else None
+        for tok in tokens:
+            kind = tok["type"]
+            if kind == "heading":
+                self._heading(tok)
+                last_text = None
+            elif kind in ("paragraph", "block_text"):
+                last_text = self._paragraph(tok, depth, speaker, lead_in, block)
+            elif kind == "list":
+                for item in tok["children"]:
+                    self._item(item, depth + 1, speaker, last_text)
+            elif kind == "block_quote":
+                self.walk(tok["children"], depth, speaker, lead_in, "quote")
+            elif kind == "table":
+                self._table(tok, depth, speaker)
+            elif kind == "block_html":
+                self._html(tok)
+            elif kind == "thematic_break":
+                last_text = None
+
+    def _take_block_override(self) -> str | None:
+        """A standalone override applies to the next block; consume it."""
+        pending, self.pending = self.pending, None
+        return pending
+
+    def _heading(self, tok: dict[str, Any]) -> None:
+        level = tok["attrs"]["level"]
+        if self.ignore_level is not None and level <= self.ignore_level:
+            self.ignore_level = None
+        if self._take_block_override() == "ignore":
+            self.ignore_level = level
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        text = _MD_NOISE.sub("", tok["text"].strip().split("\n")[0]).strip()
+        self.headings.append((level, text))
+        self.lines.append(Line(tok["line"], text, text, self.section[:-1], block="heading", starts_block=True))
+
+    def _paragraph(self, tok: dict[str, Any], depth: int, speaker: str | None, lead_in: str | None, block: str) -> str | None:
+        pending = self._take_block_override()
+        silenced = pending == "ignore"
+        force_next = pending == "follow-up"
+        in_attendees = bool(self.headings) and bool(_ATTENDEE_SECTION.search(self.headings[-1][1]))
+        checkbox = None
+        last = None
+        for i, raw in enumerate(tok["text"].split("\n")):
+            text = raw.strip()
+            if not text:
+                continue
+            override = _override_of(text)
+            if override or "<!--" in text:
+                text = _HTML_COMMENT.sub("", text).strip()
+            if i == 0 and block == "item":
+                m = _CHECKBOX.match(text)
+                if m:
+                    checkbox = "open" if m.group(1) == " " else "done"
+                    text = text[m.end() :]
+            if force_next and not override:
+                override, force_next = "follow-up", False
+            if silenced or self.ignore_level is not None:
+                override = "ignore"
+            who, body = split_speaker(text)
+            if who:
+                speaker = who
+            if in_attendees and depth:
+                self._attendee(text)
+            self.lines.append(
+                Line(
+                    number=tok["line"] + i,
+                    text=text,
+                    body=body,
+                    section=self.section,
+                    speaker=speaker,
+                    list_depth=depth,
+                    lead_in=lead_in,
+                    checkbox=checkbox if i == 0 else None,
+                    block=block,
+                    starts_block=i == 0,
+                    override=override,
+                )
+            )
+            last = text
+            # "Work items remaining:" leads the lines after it in the same paragraph.
+            if text.endswith(":") and len(text) < 160:
+                lead_in = text
+        return last
+
+    def _item(self, item: dict[str, Any], depth: int, speaker: str | None, lead_in: str | None) -> None:
+        """A list item: its speaker (from its first line) carries into its nested lists."""
+        last_text: str | None = None
+        current = speaker
+        for child in item["children"]:
+            kind = child["type"]
+            if kind in ("paragraph", "block_text"):
+                last_text = self._paragraph(child, depth, current, lead_in, "item")
+                if last_text is not None:
+                    current = self.lines[-1].speaker
+            elif kind == "list":
+                for sub in child["children"]:
+                    self._item(sub, depth + 1, current, last_text)
+            else:
+                self.walk([child], depth, current, lead_in, "item")
+
+    def _table(self, tok: dict[str, Any], depth: int, speaker: str | None) -> None:
+        head, body = tok["children"]
+        rows = [head["children"]] + [row["children"] for row in body["children"]]
+        silenced = self._take_block_override() == "ignore" or self.ignore_level is not None
+        for index, cells in enumerate(rows):
+            text = " | ".join(c["text"].strip() for c in cells)
+            number = tok["line"] + (index + 1 if index else 0)  # row 2 is the separator
+            self.lines.append(
+                Line(number, text, text, self.section, speaker, depth, block="table",
+                     starts_block=True, override="ignore" if silenced else None)
+            )
+
+    def _html(self, tok: dict[str, Any]) -> None:
+        override = _override_of(tok.get("raw", ""))
+        if override:
+            self.pending = override
+
+    def _attendee(self, text: str) -> None:
+        login = _LOGIN.search(text)
+        name = _MD_NOISE.sub("", text.split("@")[0].split("(")[0].split(" - ")[0].split(",")[0]).strip()
+        if name and len(name) < 60:
+            self.attendees.append(name)
+            if login:
+                self.logins.append((name, login.group(1)))
+
+
+def _title(lines: list[Line], path: str) -> str:
+    headings = [ln for ln in lines if ln.block == "heading"]
+    if headings:
+        return headings[0].text
+    return path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def read_meeting(text: str, path: str) -> Meeting:
+    """Parse one note's text; ``path`` is only used for the date and for reporting."""
+    fields, body = split_front_matter(normalise_newlines(text))
+    walker = _Walker()
+    walker.walk(parse_blocks(body), 0, None, None, "paragraph")
+    lines = walker.lines
+    title = fields.get("title") or _title(lines, path)
+    return Meeting(
+        path=path,
+        title=title,
+        date=meeting_date(fields, title, path),
+        attendees=tuple(walker.attendees),
+        logins=tuple(walker.logins),
+        lines=tuple(lines),
+    )

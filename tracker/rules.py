@@ -1,0 +1,297 @@
+"""Rules are data: TOML files in ``rules/`` loaded, checked and compiled once.
+
+A rule file holds ``[[rule]]`` tables::
+
+    [[rule]]
+    id = "will-do"                  # unique across all loaded rule files
+    kind = "action"                 # action, need, problem, question
+    weight = 0.8                    # 0..1; negative weights lower the confidence of other hits
+    description = "..."
+    patterns = ['''\\bwill (?:write|file|open)\\b''']   # any one must match the line (case-insensitive)
+    unless = ['''\\bwon't\\b''']     # any one vetoes this rule on the line
+    labels = ["follow-up"]          # optional, added to the follow-up
+    [rule.context]                  # optional; every condition given must hold
+    section = ['action items?']     # a heading in the line's path matches
+    lead_in = ['remaining:$']       # the list's lead-in line matches
+    checkbox = "open"               # on a "- [ ]" item ("open") or "- [x]" item ("done")
+    list_item = true                # only on (or never on, with false) list item lines
+    speaker = true                  # only on lines with (or without) a speaker
+    [rule.examples]
+    match = ["Alex will write the RFC"]
+    no_match = ["Alex wrote the RFC"]
+
+A named group ``owner`` in a pattern names the person who will do the work.
+Examples may also be tables ``{ note = "## Action items\\n- Ship it", line = 2 }``
+to exercise context conditions on a small note.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import KINDS, Line
+
+_RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive"}
+_CONTEXT_KEYS = {"section", "lead_in", "checkbox", "list_item", "speaker", "block"}
+
+
+class RuleError(Exception):
+    """A rule file that cannot be used; the message names the file, rule and field."""
+
+
+@dataclass(frozen=True)
+class Context:
+    section: re.Pattern | None = None
+    lead_in: re.Pattern | None = None
+    checkbox: str | None = None
+    list_item: bool | None = None
+    speaker: bool | None = None
+    block: frozenset[str] | None = None
+
+    def holds(self, line: Line) -> bool:
+        if self.list_item is not None and (line.list_depth > 0) != self.list_item:
+            return False
+        if self.speaker is not None and (line.speaker is not None) != self.speaker:
+            return False
+        if self.checkbox is not None and line.checkbox != self.checkbox:
+            return False
+        if self.block is not None and line.block not in self.block:
+            return False
+        if self.section is not None and not any(self.section.search(h) for h in line.section):
+            return False
+        if self.lead_in is not None and not (line.lead_in and self.lead_in.search(line.lead_in)):
+            return False
+        return True
+
+    def describe(self) -> str:
+        parts = []
+        for name in ("section", "lead_in"):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"{name}~/{value.pattern}/")
+        for name in ("checkbox", "list_item", "speaker"):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"{name}={value}")
+        if self.block is not None:
+            parts.append("block in " + ",".join(sorted(self.block)))
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str | None
+    weight: float
+    description: str
+    patterns: tuple[re.Pattern, ...]
+    unless: tuple[re.Pattern, ...]
+    labels: tuple[str, ...]
+    context: Context
+    examples_match: tuple[Any, ...]
+    examples_no_match: tuple[Any, ...]
+    source: str
+
+    def first_match(self, text: str) -> re.Match | None:
+        for pattern in self.patterns:
+            m = pattern.search(text)
+            if m:
+                return m
+        return None
+
+    def veto(self, text: str) -> re.Match | None:
+        for pattern in self.unless:
+            m = pattern.search(text)
+            if m:
+                return m
+        return None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    disabled: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def active(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.id not in self.disabled)
+
+
+def builtin_rules_dir() -> Path:
+    """The default rule set: installed inside the package, or ``rules/`` of a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "rules"
+    return installed if installed.is_dir() else here.parent / "rules"
+
+
+def _fail(where: str, message: str) -> RuleError:
+    return RuleError(f"{where}: {message}")
+
+
+def _compile(where: str, key: str, value: Any, flags: int) -> re.Pattern:
+    if not isinstance(value, str):
+        raise _fail(where, f"'{key}' must hold strings (regular expressions), got {type(value).__name__}")
+    try:
+        return re.compile(value, flags)
+    except re.error as exc:
+        raise _fail(where, f"'{key}' has an invalid regular expression {value!r}: {exc}") from None
+
+
+def _pattern_list(where: str, rule: dict, key: str, flags: int) -> tuple[re.Pattern, ...]:
+    value = rule.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise _fail(where, f"'{key}' must be a list of regular expressions")
+    return tuple(_compile(where, key, v, flags) for v in value)
+
+
+def _context(where: str, raw: Any, flags: int) -> Context:
+    if raw is None:
+        return Context()
+    if not isinstance(raw, dict):
+        raise _fail(where, "'context' must be a table")
+    unknown = set(raw) - _CONTEXT_KEYS
+    if unknown:
+        raise _fail(where, f"unknown key 'context.{sorted(unknown)[0]}' (expected one of: {', '.join(sorted(_CONTEXT_KEYS))})")
+
+    def joined(key: str) -> re.Pattern | None:
+        if key not in raw:
+            return None
+        items = _pattern_list(where, raw, key, flags)
+        return re.compile("|".join(f"(?:{p.pattern})" for p in items), flags)
+
+    for key in ("list_item", "speaker"):
+        if key in raw and not isinstance(raw[key], bool):
+            raise _fail(where, f"'context.{key}' must be true or false")
+    checkbox = raw.get("checkbox")
+    if checkbox is not None and checkbox not in ("open", "done"):
+        raise _fail(where, "'context.checkbox' must be \"open\" or \"done\"")
+    block = raw.get("block")
+    if block is not None:
+        if isinstance(block, str):
+            block = [block]
+        if not isinstance(block, list) or not all(isinstance(b, str) for b in block):
+            raise _fail(where, "'context.block' must be a list of block names (paragraph, item, table, quote)")
+        block = frozenset(block)
+    return Context(joined("section"), joined("lead_in"), checkbox, raw.get("list_item"), raw.get("speaker"), block)
+
+
+def _examples(where: str, raw: Any) -> tuple[tuple, tuple]:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict) or set(raw) - {"match", "no_match"}:
+        raise _fail(where, "'examples' must be a table with 'match' and 'no_match' lists")
+    out = []
+    for key in ("match", "no_match"):
+        items = raw.get(key, [])
+        if not isinstance(items, list):
+            raise _fail(where, f"'examples.{key}' must be a list")
+        for item in items:
+            if isinstance(item, dict):
+                if not isinstance(item.get("note"), str) or not isinstance(item.get("line", 0), int):
+                    raise _fail(where, f"an 'examples.{key}' table needs 'note' (markdown) and optionally 'line' (a number)")
+            elif not isinstance(item, str):
+                raise _fail(where, f"'examples.{key}' must hold sentences or {{note, line}} tables")
+        out.append(tuple(items))
+    if not out[0]:
+        raise _fail(where, "'examples.match' needs at least one sentence the rule must match")
+    return out[0], out[1]
+
+
+def parse_rule(raw: Any, source: str, index: int) -> Rule:
+    if not isinstance(raw, dict):
+        raise _fail(f"{source}: rule #{index}", "each [[rule]] must be a table")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", rule_id):
+        raise _fail(f"{source}: rule #{index}", "'id' must be a lower-case name like \"will-do\"")
+    where = f"{source}: rule '{rule_id}'"
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise _fail(where, f"unknown key '{sorted(unknown)[0]}' (expected one of: {', '.join(sorted(_RULE_KEYS))})")
+    weight = raw.get("weight", 0.5)
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not -1.0 <= weight <= 1.0:
+        raise _fail(where, "'weight' must be a number from -1 to 1")
+    kind = raw.get("kind")
+    if weight >= 0 and kind not in KINDS:
+        raise _fail(where, f"'kind' must be one of {', '.join(KINDS)}")
+    if kind is not None and kind not in KINDS:
+        raise _fail(where, f"'kind' must be one of {', '.join(KINDS)}")
+    flags = 0 if raw.get("case_sensitive", False) else re.IGNORECASE
+    patterns = _pattern_list(where, raw, "patterns", flags)
+    if not patterns:
+        raise _fail(where, "'patterns' needs at least one regular expression")
+    labels = raw.get("labels", [])
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        raise _fail(where, "'labels' must be a list of strings")
+    description = raw.get("description", "")
+    if not isinstance(description, str):
+        raise _fail(where, "'description' must be a string")
+    match, no_match = _examples(where, raw.get("examples"))
+    return Rule(
+        id=rule_id,
+        kind=kind,
+        weight=float(weight),
+        description=description,
+        patterns=patterns,
+        unless=_pattern_list(where, raw, "unless", flags),
+        labels=tuple(labels),
+        context=_context(where, raw.get("context"), flags),
+        examples_match=match,
+        examples_no_match=no_match,
+        source=source,
+    )
+
+
+def load_rule_file(path: Path) -> list[Rule]:
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{source}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{source}: cannot read: {exc}") from None
+    unknown = set(data) - {"rule"}
+    if unknown:
+        raise RuleError(f"{source}: unknown top-level key '{sorted(unknown)[0]}' (rules go in [[rule]] tables)")
+    raw_rules = data.get("rule", [])
+    if not isinstance(raw_rules, list):
+        raise RuleError(f"{source}: 'rule' must be an array of tables ([[rule]])")
+    return [parse_rule(raw, source, i) for i, raw in enumerate(raw_rules, 1)]
+
+
+def load_rules(
+    dirs: list[Path], disabled: set[str] | frozenset[str] = frozenset(), builtin: bool = True
+) -> tuple[RuleSet, list[str]]:
+    """The built-in rules and every ``*.toml`` in ``dirs``.
+
+    A broken rule file is reported and left out; the other files still load.
+    A directory that does not exist or an unknown disabled id raises RuleError.
+    """
+    folders = ([builtin_rules_dir()] if builtin else []) + list(dirs)
+    rules: list[Rule] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise RuleError(f"{folder}: not a directory of rule files")
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                loaded = load_rule_file(path)
+                for rule in loaded:
+                    if rule.id in seen:
+                        raise RuleError(f"{path}: rule '{rule.id}': id already used in {seen[rule.id]}")
+            except RuleError as exc:
+                problems.append(str(exc))
+                continue
+            for rule in loaded:
+                seen[rule.id] = str(path)
+            rules.extend(loaded)
+    unknown = set(disabled) - set(seen)
+    if unknown:
+        raise RuleError(f"no rule with id '{sorted(unknown)[0]}' to disable (`track rules` lists them)")
+    return RuleSet(tuple(rules), frozenset(disabled)), problems

@@ -1,0 +1,55 @@
+"""Speaker prefixes: ``Alex: ...``, ``**Dan Gohman**: ...``, ``TL: ...``, ``- fitzgen: ...``."""
+
+from __future__ import annotations
+
+import re
+
+# Bounded repetitions only: this runs on every line of every note, and a line
+# of thousands of "Name:" prefixes must stay linear.
+_SPEAKER = re.compile(
+    r"(?P<open>\*\*|__|\*|_)?"
+    r"(?P<name>[A-Za-z][\w'.\-]{0,24}(?: [A-Za-z][\w'.\-]{0,24}){0,3})"
+    r"(?: \([^()\n]{1,30}\))?"
+    r"(?P<close>\*\*|__|\*|_)?"
+    r"[ \t]?:(?:\*\*|__|\*|_)?(?=\s|$)"
+)
+
+# Words that end with a colon in notes but are labels, not people.
+NOT_NAMES = frozenset(
+    """
+    a action actions agenda ai also announcement announcements answer answers attendees
+    aside background blocker blockers call caveat cc chair comment comments con concern
+    concerns conclusion conclusions cons consensus context current date decision decisions
+    discussion done e.g eg example examples edit feedback fix followup follow-up fyi goal
+    goals host how i.e ie idea ideas important issue issues key link links location meeting
+    minutes motivation nb next note notes notetaker objective option options outcome pr
+    presenter present problem problems pro proposal proposals pros ps q question questions
+    re recording related reminder repo resolution result results risk risks scribe see slides
+    solution source speaker status step steps summary takeaway takeaways tbd tl;dr tldr todo
+    to-do topic topics update updates url vote votes warning what when where who why wip
+    zoom poll polls agreed resolved conclusion outcome proposed plan plans open closed
+    phase stage part item items rationale details detail overview intro introduction
+    purpose scope usage use case cases reason reasons requirement requirements
+    """.split()
+)
+_PARTICLES = frozenset("van von de der den da di du la le del dos bin".split())
+
+
+def _plausible(name: str) -> bool:
+    words = name.split(" ")
+    if any(w.lower().strip(".") in NOT_NAMES for w in words):
+        return False
+    if len(words) == 1:
+        return not name.isdigit()
+    return all(w[0].isupper() or w in _PARTICLES for w in words)
+
+
+def split_speaker(text: str) -> tuple[str | None, str]:
+    """(speaker, rest of the line) for a line that opens with a speaker prefix."""
+    m = _SPEAKER.match(text)
+    if not m or bool(m["open"]) != bool(m["close"]) and m["close"]:
+        return None, text
+    name = m["name"]
+    if not _plausible(name):
+        return None, text
+    return name, text[m.end() :].lstrip()
