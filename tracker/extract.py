@@ -17,8 +17,11 @@ TITLE_LIMIT = 79
 _NOT_OWNERS = frozenset(
     """i we you he she they it this that these those there here someone somebody everyone
     everybody anyone anybody nobody people folks one who which what all both each group team
-    the a an our my your their his her its me us them then also still now next""".split()
+    the a an our my your their his her its me us them then also still now next ai action
+    todo pr prs rfc api ci cli mvp github""".split()
 )
+# "Update the README - Timo": a name after a dash at the end of the line.
+_TRAILING_OWNER = re.compile(r"\s[-–—]\s{1,3}@?(?P<owner>[A-Z][\w'-]{1,20}(?: [A-Z][\w'-]{1,20})?)\s*\)?\s*$")
 _TERMINAL = re.compile(r"[.!?:;)\]]\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\s]{0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)")
@@ -56,20 +59,39 @@ def _clean_owner(name: str | None) -> str | None:
     return name
 
 
+def _sentence_bounds(body: str, position: int) -> tuple[int, int]:
+    start = 0
+    for m in _SENTENCE_END.finditer(body):
+        if m.start() >= position:
+            return start, m.start()
+        start = m.end()
+    return start, len(body)
+
+
+def _hit(rule: Rule, text: str) -> Hit:
+    m = rule.first_match(text)
+    if m is None:
+        return Hit(rule, None)
+    veto = rule.veto(text)
+    owner = _clean_owner(m.groupdict().get("owner"))
+    return Hit(rule, m.group(0), m.start(), owner, veto.group(0) if veto else None)
+
+
 def evaluate(line: Line, rules: tuple[Rule, ...]) -> list[Hit]:
-    """Every rule whose context holds, with whether it matched or was vetoed."""
-    hits = []
-    for rule in rules:
-        if not rule.context.holds(line):
-            continue
-        m = rule.first_match(line.body)
-        if m is None:
-            hits.append(Hit(rule, None))
-            continue
-        owner = m.groupdict().get("owner")
-        veto = rule.veto(line.body)
-        hits.append(Hit(rule, m.group(0), m.start(), _clean_owner(owner), veto.group(0) if veto else None))
-    return hits
+    """Every rule whose context holds, with whether it matched or was vetoed.
+
+    Negative rules only look at the sentence that holds the strongest positive
+    match: "Merged the parser. Still need to port the tests" is still a need.
+    """
+    body = line.body
+    applicable = [r for r in rules if r.context.holds(line)]
+    hits = [_hit(r, body) for r in applicable if r.weight >= 0]
+    best = max((h for h in hits if h.counts), key=lambda h: h.rule.weight, default=None)
+    if best is None:
+        return hits
+    start, end = _sentence_bounds(body, best.position)
+    sentence = body[start:end]
+    return hits + [_hit(r, sentence) for r in applicable if r.weight < 0]
 
 
 def confidence(hits: list[Hit]) -> float:
@@ -87,12 +109,8 @@ def confidence(hits: list[Hit]) -> float:
 
 
 def _sentence(body: str, position: int) -> str:
-    start = 0
-    for m in _SENTENCE_END.finditer(body):
-        if m.start() >= position:
-            return body[start : m.start()]
-        start = m.end()
-    return body[start:]
+    start, end = _sentence_bounds(body, position)
+    return body[start:end]
 
 
 def make_title(text: str) -> str:
@@ -159,6 +177,9 @@ def _owner(cand: Candidate) -> str | None:
     for hit in sorted(cand.counting, key=lambda h: -h.rule.weight):
         if hit.owner:
             return hit.owner
+    trailing = _TRAILING_OWNER.search(cand.line.body)
+    if trailing and _clean_owner(trailing["owner"]):
+        return trailing["owner"]
     return cand.line.speaker
 
 

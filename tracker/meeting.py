@@ -8,7 +8,7 @@ from typing import Any
 from .dates import meeting_date
 from .markdown import parse_blocks
 from .model import Line, Meeting
-from .speakers import split_speaker
+from .speakers import bare_name, lowercase_handles, split_speaker
 
 _OVERRIDE = re.compile(r"<!--\s*track:\s*(ignore|follow-?up)\s*-->", re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
@@ -53,7 +53,8 @@ def _override_of(text: str) -> str | None:
 class _Walker:
     """Walks mistune's block tokens in document order, tracking context."""
 
-    def __init__(self) -> None:
+    def __init__(self, handles: frozenset[str] = frozenset()) -> None:
+        self.handles = handles  # lower-case names this note uses as speakers
         self.lines: list[Line] = []
         self.headings: list[tuple[int, str]] = []
         self.ignore_level: int | None = None  # inside a section silenced by an override
@@ -127,7 +128,7 @@ class _Walker:
                 override, force_next = "follow-up", False
             if silenced or self.ignore_level is not None:
                 override = "ignore"
-            who, body = split_speaker(text)
+            who, body = split_speaker(text, self.handles)
             if who:
                 speaker = who
             if in_attendees and depth:
@@ -157,7 +158,13 @@ class _Walker:
         """A list item: its speaker (from its first line) carries into its nested lists."""
         last_text: str | None = None
         current = speaker
-        for child in item["children"]:
+        children = item["children"]
+        if len(children) > 1 and children[0]["type"] in ("paragraph", "block_text"):
+            # "- abrown" followed by sub-items: the sub-items are abrown's.
+            first = children[0]["text"].strip()
+            if "\n" not in first and any(c["type"] == "list" for c in children[1:]):
+                current = bare_name(first, self.handles) or current
+        for child in children:
             kind = child["type"]
             if kind in ("paragraph", "block_text"):
                 last_text = self._paragraph(child, depth, current, lead_in, "item")
@@ -205,7 +212,7 @@ def _title(lines: list[Line], path: str) -> str:
 def read_meeting(text: str, path: str) -> Meeting:
     """Parse one note's text; ``path`` is only used for the date and for reporting."""
     fields, body = split_front_matter(normalise_newlines(text))
-    walker = _Walker()
+    walker = _Walker(lowercase_handles(body))
     walker.walk(parse_blocks(body), 0, None, None, "paragraph")
     lines = walker.lines
     title = fields.get("title") or _title(lines, path)

@@ -15,6 +15,7 @@ A rule file holds ``[[rule]]`` tables::
     lead_in = ['remaining:$']       # the list's lead-in line matches
     checkbox = "open"               # on a "- [ ]" item ("open") or "- [x]" item ("done")
     list_item = true                # only on (or never on, with false) list item lines
+    list_depth = [0, 1]             # only at these list depths (0: outside lists)
     speaker = true                  # only on lines with (or without) a speaker
     [rule.examples]
     match = ["Alex will write the RFC"]
@@ -36,7 +37,7 @@ from typing import Any
 from .model import KINDS, Line
 
 _RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive"}
-_CONTEXT_KEYS = {"section", "lead_in", "checkbox", "list_item", "speaker", "block"}
+_CONTEXT_KEYS = {"section", "lead_in", "checkbox", "list_item", "list_depth", "speaker", "block"}
 
 
 class RuleError(Exception):
@@ -51,8 +52,11 @@ class Context:
     list_item: bool | None = None
     speaker: bool | None = None
     block: frozenset[str] | None = None
+    list_depth: tuple[int, int] | None = None
 
     def holds(self, line: Line) -> bool:
+        if self.list_depth is not None and not self.list_depth[0] <= line.list_depth <= self.list_depth[1]:
+            return False
         if self.list_item is not None and (line.list_depth > 0) != self.list_item:
             return False
         if self.speaker is not None and (line.speaker is not None) != self.speaker:
@@ -79,6 +83,8 @@ class Context:
                 parts.append(f"{name}={value}")
         if self.block is not None:
             parts.append("block in " + ",".join(sorted(self.block)))
+        if self.list_depth is not None:
+            parts.append(f"list depth {self.list_depth[0]}..{self.list_depth[1]}")
         return " ".join(parts)
 
 
@@ -178,7 +184,12 @@ def _context(where: str, raw: Any, flags: int) -> Context:
         if not isinstance(block, list) or not all(isinstance(b, str) for b in block):
             raise _fail(where, "'context.block' must be a list of block names (paragraph, item, table, quote)")
         block = frozenset(block)
-    return Context(joined("section"), joined("lead_in"), checkbox, raw.get("list_item"), raw.get("speaker"), block)
+    depth = raw.get("list_depth")
+    if depth is not None:
+        if not (isinstance(depth, list) and len(depth) == 2 and all(isinstance(d, int) and d >= 0 for d in depth)):
+            raise _fail(where, "'context.list_depth' must be [min, max] (0 is outside any list, 1 a top-level item)")
+        depth = (depth[0], depth[1])
+    return Context(joined("section"), joined("lead_in"), checkbox, raw.get("list_item"), raw.get("speaker"), block, depth)
 
 
 def _examples(where: str, raw: Any) -> tuple[tuple, tuple]:

@@ -29,27 +29,55 @@ NOT_NAMES = frozenset(
     to-do topic topics update updates url vote votes warning what when where who why wip
     zoom poll polls agreed resolved conclusion outcome proposed plan plans open closed
     phase stage part item items rationale details detail overview intro introduction
-    purpose scope usage use case cases reason reasons requirement requirements
+    purpose scope usage use case cases reason reasons requirement requirements consider
+    maybe perhaps possibly also but and or so then now later today tomorrow yes no ok okay
+    sure agree agreed disagree https http mailto ftp file
     """.split()
 )
 _PARTICLES = frozenset("van von de der den da di du la le del dos bin".split())
 
 
-def _plausible(name: str) -> bool:
+_BARE_NAME = re.compile(r"(?:\*\*|__)?(?P<name>[A-Za-z][\w'.\-]{1,24}(?: [A-Z][\w'.\-]{0,24}){0,2})(?:\*\*|__)?:?\s*$")
+
+
+def _plausible(name: str, handles: frozenset[str]) -> bool:
     words = name.split(" ")
     if any(w.lower().strip(".") in NOT_NAMES for w in words):
         return False
     if len(words) == 1:
-        return not name.isdigit()
+        # A lower-case word is a handle ("fitzgen:") only if the note uses it
+        # as a prefix more than once or lists it as an attendee; otherwise it
+        # is more likely a label ("consider:", "pros:").
+        return name[0].isupper() or name in handles
     return all(w[0].isupper() or w in _PARTICLES for w in words)
 
 
-def split_speaker(text: str) -> tuple[str | None, str]:
+def split_speaker(text: str, handles: frozenset[str] = frozenset()) -> tuple[str | None, str]:
     """(speaker, rest of the line) for a line that opens with a speaker prefix."""
     m = _SPEAKER.match(text)
     if not m or bool(m["open"]) != bool(m["close"]) and m["close"]:
         return None, text
     name = m["name"]
-    if not _plausible(name):
+    if not _plausible(name, handles):
         return None, text
     return name, text[m.end() :].lstrip()
+
+
+def bare_name(text: str, handles: frozenset[str]) -> str | None:
+    """A list item that is only a name ("- abrown") heads that person's sub-items."""
+    m = _BARE_NAME.match(text)
+    if not m:
+        return None
+    name = m["name"]
+    return name if _plausible(name, handles) and (name[0].isupper() or name in handles) else None
+
+
+def lowercase_handles(text: str) -> frozenset[str]:
+    """Lower-case prefixes ("fitzgen:") used as speakers at least twice in a note."""
+    counts: dict[str, int] = {}
+    for m in _HANDLE_PREFIX.finditer(text):
+        counts[m[1]] = counts.get(m[1], 0) + 1
+    return frozenset(h for h, n in counts.items() if n >= 2 and h not in NOT_NAMES)
+
+
+_HANDLE_PREFIX = re.compile(r"^[ \t]{0,12}(?:[-*+>][ \t]{1,4})?(?:\*\*|__)?([a-z][\w.\-]{1,24})(?:\*\*|__)?:", re.M)
