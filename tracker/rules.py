@@ -12,10 +12,12 @@ A rule file holds ``[[rule]]`` tables::
     labels = ["follow-up"]          # optional, added to the follow-up
     [rule.context]                  # optional; every condition given must hold
     section = ['action items?']     # a heading in the line's path matches
+    not_section = ['agenda']        # no heading in the line's path matches
     lead_in = ['remaining:$']       # the list's lead-in line matches
     checkbox = "open"               # on a "- [ ]" item ("open") or "- [x]" item ("done")
     list_item = true                # only on (or never on, with false) list item lines
     list_depth = [0, 1]             # only at these list depths (0: outside lists)
+    first_line = true               # only on the first line of a paragraph or list item
     speaker = true                  # only on lines with (or without) a speaker
     [rule.examples]
     match = ["Alex will write the RFC"]
@@ -37,7 +39,7 @@ from typing import Any
 from .model import KINDS, Line
 
 _RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive"}
-_CONTEXT_KEYS = {"section", "lead_in", "checkbox", "list_item", "list_depth", "speaker", "block"}
+_CONTEXT_KEYS = {"section", "not_section", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "speaker", "block"}
 
 
 class RuleError(Exception):
@@ -53,8 +55,14 @@ class Context:
     speaker: bool | None = None
     block: frozenset[str] | None = None
     list_depth: tuple[int, int] | None = None
+    not_section: re.Pattern | None = None
+    first_line: bool | None = None
 
     def holds(self, line: Line) -> bool:
+        if self.first_line is not None and line.starts_block != self.first_line:
+            return False
+        if self.not_section is not None and any(self.not_section.search(h) for h in line.section):
+            return False
         if self.list_depth is not None and not self.list_depth[0] <= line.list_depth <= self.list_depth[1]:
             return False
         if self.list_item is not None and (line.list_depth > 0) != self.list_item:
@@ -73,11 +81,11 @@ class Context:
 
     def describe(self) -> str:
         parts = []
-        for name in ("section", "lead_in"):
+        for name in ("section", "not_section", "lead_in"):
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}~/{value.pattern}/")
-        for name in ("checkbox", "list_item", "speaker"):
+        for name in ("checkbox", "list_item", "first_line", "speaker"):
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}={value}")
@@ -171,7 +179,7 @@ def _context(where: str, raw: Any, flags: int) -> Context:
         items = _pattern_list(where, raw, key, flags)
         return re.compile("|".join(f"(?:{p.pattern})" for p in items), flags)
 
-    for key in ("list_item", "speaker"):
+    for key in ("list_item", "first_line", "speaker"):
         if key in raw and not isinstance(raw[key], bool):
             raise _fail(where, f"'context.{key}' must be true or false")
     checkbox = raw.get("checkbox")
@@ -189,7 +197,17 @@ def _context(where: str, raw: Any, flags: int) -> Context:
         if not (isinstance(depth, list) and len(depth) == 2 and all(isinstance(d, int) and d >= 0 for d in depth)):
             raise _fail(where, "'context.list_depth' must be [min, max] (0 is outside any list, 1 a top-level item)")
         depth = (depth[0], depth[1])
-    return Context(joined("section"), joined("lead_in"), checkbox, raw.get("list_item"), raw.get("speaker"), block, depth)
+    return Context(
+        section=joined("section"),
+        lead_in=joined("lead_in"),
+        checkbox=checkbox,
+        list_item=raw.get("list_item"),
+        speaker=raw.get("speaker"),
+        block=block,
+        list_depth=depth,
+        not_section=joined("not_section"),
+        first_line=raw.get("first_line"),
+    )
 
 
 def _examples(where: str, raw: Any) -> tuple[tuple, tuple]:
