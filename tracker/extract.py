@@ -68,8 +68,8 @@ def _sentence_bounds(body: str, position: int) -> tuple[int, int]:
     return start, len(body)
 
 
-def _hit(rule: Rule, text: str) -> Hit:
-    m = rule.first_match(text)
+def _hit(rule: Rule, text: str, only: list[int] | None = None) -> Hit:
+    m = rule.first_match(text, only)
     if m is None:
         return Hit(rule, None)
     veto = rule.veto(text)
@@ -77,21 +77,25 @@ def _hit(rule: Rule, text: str) -> Hit:
     return Hit(rule, m.group(0), m.start(), owner, veto.group(0) if veto else None)
 
 
-def evaluate(line: Line, rules: tuple[Rule, ...]) -> list[Hit]:
+def evaluate(line: Line, rules: tuple[Rule, ...], possible: dict[int, list[int]] | None = None) -> list[Hit]:
     """Every rule whose context holds, with whether it matched or was vetoed.
 
+    ``possible``, from the rule set's gate, maps rule indexes to the patterns
+    that can match at all; the others are reported as not matching untried.
     Negative rules only look at the sentence that holds the strongest positive
     match: "Merged the parser. Still need to port the tests" is still a need.
     """
     body = line.body
-    applicable = [r for r in rules if r.context.holds(line)]
-    hits = [_hit(r, body) for r in applicable if r.weight >= 0]
+    if possible is None:
+        possible = {i: None for i in range(len(rules))}  # type: ignore[misc]
+    applicable = [(rules[i], only) for i, only in sorted(possible.items()) if rules[i].context.holds(line)]
+    hits = [_hit(r, body, only) for r, only in applicable if r.weight >= 0]
     best = max((h for h in hits if h.counts), key=lambda h: h.rule.weight, default=None)
     if best is None:
         return hits
     start, end = _sentence_bounds(body, best.position)
     sentence = body[start:end]
-    return hits + [_hit(r, sentence) for r in applicable if r.weight < 0]
+    return hits + [_hit(r, sentence, only) for r, only in applicable if r.weight < 0]
 
 
 def confidence(hits: list[Hit]) -> float:
@@ -147,11 +151,12 @@ class Candidate:
 
 def candidates(meeting: Meeting, ruleset: RuleSet) -> list[Candidate]:
     rules = ruleset.active
+    gate = ruleset.gate
     out = []
     for line in meeting.lines:
         if line.override == "ignore" or line.block == "heading" or not line.body:
             continue
-        hits = evaluate(line, rules)
+        hits = evaluate(line, rules, gate.candidates(line.body))
         score = confidence(hits)
         if line.override == "follow-up":
             score = 1.0

@@ -33,10 +33,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from .model import KINDS, Line
+from .prefilter import Gate
 
 _RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive"}
 _CONTEXT_KEYS = {"section", "not_section", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "speaker", "block"}
@@ -57,11 +59,22 @@ class Context:
     list_depth: tuple[int, int] | None = None
     not_section: re.Pattern | None = None
     first_line: bool | None = None
+    # Lines share heading paths; remember each path's verdict (per rule set).
+    _sections: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def _section_ok(self, section: tuple[str, ...]) -> bool:
+        verdict = self._sections.get(section)
+        if verdict is None:
+            verdict = not (self.section is not None and not any(self.section.search(h) for h in section)) and not (
+                self.not_section is not None and any(self.not_section.search(h) for h in section)
+            )
+            self._sections[section] = verdict
+        return verdict
 
     def holds(self, line: Line) -> bool:
         if self.first_line is not None and line.starts_block != self.first_line:
             return False
-        if self.not_section is not None and any(self.not_section.search(h) for h in line.section):
+        if (self.section is not None or self.not_section is not None) and not self._section_ok(line.section):
             return False
         if self.list_depth is not None and not self.list_depth[0] <= line.list_depth <= self.list_depth[1]:
             return False
@@ -72,8 +85,6 @@ class Context:
         if self.checkbox is not None and line.checkbox != self.checkbox:
             return False
         if self.block is not None and line.block not in self.block:
-            return False
-        if self.section is not None and not any(self.section.search(h) for h in line.section):
             return False
         if self.lead_in is not None and not (line.lead_in and self.lead_in.search(line.lead_in)):
             return False
@@ -110,8 +121,11 @@ class Rule:
     examples_no_match: tuple[Any, ...]
     source: str
 
-    def first_match(self, text: str) -> re.Match | None:
-        for pattern in self.patterns:
+    def first_match(self, text: str, only: list[int] | None = None) -> re.Match | None:
+        """The first pattern's match; ``only`` limits the try to these pattern indexes."""
+        for index, pattern in enumerate(self.patterns):
+            if only is not None and index not in only:
+                continue
             m = pattern.search(text)
             if m:
                 return m
@@ -130,9 +144,14 @@ class RuleSet:
     rules: tuple[Rule, ...]
     disabled: frozenset[str] = field(default_factory=frozenset)
 
-    @property
+    @cached_property
     def active(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.id not in self.disabled)
+
+    @cached_property
+    def gate(self) -> Gate:
+        """Skips the patterns that cannot match a line (see prefilter.py); built once."""
+        return Gate([(i, k, p) for i, r in enumerate(self.active) for k, p in enumerate(r.patterns)])
 
 
 def builtin_rules_dir() -> Path:
