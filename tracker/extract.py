@@ -77,6 +77,11 @@ def _hit(rule: Rule, text: str, only: list[int] | None = None) -> Hit:
     return Hit(rule, m.group(0), m.start(), owner, veto.group(0) if veto else None)
 
 
+def rule_fires(rule: Rule, line: Line) -> bool:
+    """Whether one rule, on its own, matches this line (context holds, matched, not vetoed)."""
+    return rule.context.holds(line) and _hit(rule, line.body).counts
+
+
 def evaluate(line: Line, rules: tuple[Rule, ...], possible: dict[int, list[int]] | None = None) -> list[Hit]:
     """Every rule whose context holds, with whether it matched or was vetoed.
 
