@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .extract import DEFAULT_MIN_CONFIDENCE, candidates, evaluate, extract, confidence
+from .extract import DEFAULT_MIN_CONFIDENCE, confidence, evaluate, extract
 from .meeting import read_meeting
 from .model import FollowUp
 from .rules import RuleError, RuleSet, load_rules
