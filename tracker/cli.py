@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .extract import DEFAULT_MIN_CONFIDENCE, confidence, evaluate, extract
+from .extract import DEFAULT_MIN_CONFIDENCE, confidence, evaluate, extract, known_people
 from .meeting import read_meeting
 from .model import FollowUp
 from .rules import RuleError, RuleSet, load_rules
@@ -243,12 +243,19 @@ def explain(location, min_confidence, rule_dirs, disabled):
     if line.block == "heading":
         click.echo("  headings are never follow-ups")
         sys.exit(EXIT_OK)
-    hits = evaluate(line, ruleset.active)
+    hits = evaluate(line, ruleset.active, people=known_people(meeting))
     click.echo("  rules:")
     for hit in hits:
         if hit.matched is None:
             continue
-        verdict = f"vetoed by {hit.vetoed_by!r}" if hit.vetoed_by else f"matched {hit.matched!r}"
+        if hit.vetoed_by:
+            verdict = f"vetoed by {hit.vetoed_by!r}"
+        elif hit.elsewhere:
+            verdict = f"matched {hit.matched!r} in a weaker sentence (not counted)"
+        else:
+            verdict = f"matched {hit.matched!r}"
+            if hit.weight != hit.rule.weight:
+                verdict += f" (weight halved: {hit.owner!r} is not a known attendee or speaker)"
         click.echo(f"    {hit.rule.id:<26} {hit.rule.weight:+.2f}  {verdict}")
     if not any(h.matched is not None for h in hits):
         click.echo("    (no rule matched)")

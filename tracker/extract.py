@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import FollowUp, Line, Meeting
 from .rules import Rule, RuleSet
@@ -44,10 +44,12 @@ class Hit:
     position: int = 0
     owner: str | None = None
     vetoed_by: str | None = None
+    elsewhere: bool = False  # matched, but in a weaker sentence of the line than the one reported
+    weight: float = 0.0  # the rule's weight, halved when it names an owner the notes never mention
 
     @property
     def counts(self) -> bool:
-        return self.matched is not None and self.vetoed_by is None
+        return self.matched is not None and self.vetoed_by is None and not self.elsewhere
 
 
 def _clean_owner(name: str | None) -> str | None:
@@ -68,13 +70,31 @@ def _sentence_bounds(body: str, position: int) -> tuple[int, int]:
     return start, len(body)
 
 
-def _hit(rule: Rule, text: str, only: list[int] | None = None) -> Hit:
+def known_people(meeting: Meeting) -> frozenset[str]:
+    """Lower-cased names, first names, initials and logins of the meeting's attendees and speakers."""
+    names = set(meeting.attendees) | {ln.speaker for ln in meeting.lines if ln.speaker}
+    known = {login.lower() for _, login in meeting.logins}
+    for name in names:
+        words = name.lower().split()
+        known.update((name.lower(), words[0]))
+        if len(words) > 1:
+            known.add("".join(w[0] for w in words))
+    return frozenset(known)
+
+
+def _hit(rule: Rule, text: str, only: list[int] | None = None, people: frozenset[str] = frozenset()) -> Hit:
     m = rule.first_match(text, only)
     if m is None:
-        return Hit(rule, None)
+        return Hit(rule, None, weight=rule.weight)
     veto = rule.veto(text)
     owner = _clean_owner(m.groupdict().get("owner"))
-    return Hit(rule, m.group(0), m.start(), owner, veto.group(0) if veto else None)
+    weight = rule.weight
+    if rule.known_owner and owner and people and not {owner.lower(), owner.split()[0].lower()} & people:
+        # "the OCaml API to run", "Wasmtime will": a capitalised word the notes
+        # never use for a person is weaker evidence (the owner is kept: an
+        # attendee list is often incomplete).
+        weight = weight / 2
+    return Hit(rule, m.group(0), m.start(), owner, veto.group(0) if veto else None, weight=weight)
 
 
 def rule_fires(rule: Rule, line: Line) -> bool:
@@ -82,25 +102,52 @@ def rule_fires(rule: Rule, line: Line) -> bool:
     return rule.context.holds(line) and _hit(rule, line.body).counts
 
 
-def evaluate(line: Line, rules: tuple[Rule, ...], possible: dict[int, list[int]] | None = None) -> list[Hit]:
+def evaluate(
+    line: Line,
+    rules: tuple[Rule, ...],
+    possible: dict[int, list[int]] | None = None,
+    people: frozenset[str] = frozenset(),
+) -> list[Hit]:
     """Every rule whose context holds, with whether it matched or was vetoed.
 
     ``possible``, from the rule set's gate, maps rule indexes to the patterns
     that can match at all; the others are reported as not matching untried.
-    Negative rules only look at the sentence that holds the strongest positive
-    match: "Merged the parser. Still need to port the tests" is still a need.
+
+    Evidence is weighed per sentence: weak hints in two different sentences
+    of a long line ("we need X. ... I'd like Y") do not add up, and the line
+    is judged by its strongest sentence. Rules with context conditions (an
+    "Action items" section, a checkbox) speak for every sentence. Negative
+    rules only look at that sentence: "Merged the parser. Still need to port
+    the tests" is still a need.
     """
     body = line.body
     if possible is None:
         possible = {i: None for i in range(len(rules))}  # type: ignore[misc]
     applicable = [(rules[i], only) for i, only in sorted(possible.items()) if rules[i].context.holds(line)]
-    hits = [_hit(r, body, only) for r, only in applicable if r.weight >= 0]
-    best = max((h for h in hits if h.counts), key=lambda h: h.rule.weight, default=None)
-    if best is None:
+    hits = [_hit(r, body, only, people) for r, only in applicable if r.weight >= 0]
+    positive = [h for h in hits if h.counts]
+    if not positive:
         return hits
-    start, end = _sentence_bounds(body, best.position)
-    sentence = body[start:end]
+    whole_line = [h for h in positive if h.rule.context.conditional]
+    by_sentence: dict[tuple[int, int], list[Hit]] = {}
+    for hit in positive:
+        if not hit.rule.context.conditional:
+            by_sentence.setdefault(_sentence_bounds(body, hit.position), []).append(hit)
+    if by_sentence:
+        bounds = max(by_sentence, key=lambda b: (_noisy_or(by_sentence[b]), -b[0]))
+        chosen = {id(h) for h in by_sentence[bounds]}
+        hits = [replace(h, elsewhere=True) if h.counts and h not in whole_line and id(h) not in chosen else h for h in hits]
+    else:
+        bounds = _sentence_bounds(body, 0)
+    sentence = body[bounds[0] : bounds[1]]
     return hits + [_hit(r, sentence, only) for r, only in applicable if r.weight < 0]
+
+
+def _noisy_or(hits: list[Hit]) -> float:
+    miss = 1.0
+    for hit in hits:
+        miss *= 1.0 - hit.weight
+    return 1.0 - miss
 
 
 def confidence(hits: list[Hit]) -> float:
@@ -110,10 +157,10 @@ def confidence(hits: list[Hit]) -> float:
     for hit in hits:
         if not hit.counts:
             continue
-        if hit.rule.weight >= 0:
-            miss *= 1.0 - hit.rule.weight
+        if hit.weight >= 0:
+            miss *= 1.0 - hit.weight
         else:
-            damp *= 1.0 + hit.rule.weight
+            damp *= 1.0 + hit.weight
     return round((1.0 - miss) * damp, 3)
 
 
@@ -157,11 +204,12 @@ class Candidate:
 def candidates(meeting: Meeting, ruleset: RuleSet) -> list[Candidate]:
     rules = ruleset.active
     gate = ruleset.gate
+    people = known_people(meeting)
     out = []
     for line in meeting.lines:
         if line.override == "ignore" or line.block == "heading" or not line.body:
             continue
-        hits = evaluate(line, rules, gate.candidates(line.body))
+        hits = evaluate(line, rules, gate.candidates(line.body), people)
         score = confidence(hits)
         if line.override == "follow-up":
             score = 1.0
@@ -184,7 +232,7 @@ def _span(cand: Candidate, by_number: dict[int, Line], taken: set[int]) -> list[
 
 
 def _owner(cand: Candidate) -> str | None:
-    for hit in sorted(cand.counting, key=lambda h: -h.rule.weight):
+    for hit in sorted(cand.counting, key=lambda h: -h.weight):
         if hit.owner:
             return hit.owner
     trailing = _TRAILING_OWNER.search(cand.line.body)
@@ -194,7 +242,7 @@ def _owner(cand: Candidate) -> str | None:
 
 
 def _kind(cand: Candidate) -> str:
-    best = max(cand.counting, key=lambda h: h.rule.weight, default=None)
+    best = max(cand.counting, key=lambda h: h.weight, default=None)
     return best.rule.kind if best and best.rule.kind else "action"
 
 

@@ -10,6 +10,8 @@ A rule file holds ``[[rule]]`` tables::
     patterns = ['''\\bwill (?:write|file|open)\\b''']   # any one must match the line (case-insensitive)
     unless = ['''\\bwon't\\b''']     # any one vetoes this rule on the line
     labels = ["follow-up"]          # optional, added to the follow-up
+    known_owner = true              # optional: halve the weight when the ``owner`` it names is not
+                                    # a speaker, attendee or login of the meeting
     [rule.context]                  # optional; every condition given must hold
     section = ['action items?']     # a heading in the line's path matches
     not_section = ['agenda']        # no heading in the line's path matches
@@ -40,7 +42,7 @@ from typing import Any
 from .model import KINDS, Line
 from .prefilter import Gate
 
-_RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive"}
+_RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive", "known_owner"}
 _CONTEXT_KEYS = {"section", "not_section", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "speaker", "block"}
 
 
@@ -90,6 +92,15 @@ class Context:
             return False
         return True
 
+    @property
+    def conditional(self) -> bool:
+        """Whether the rule depends on where the line is, not only on its words."""
+        return any(
+            value is not None
+            for value in (self.section, self.not_section, self.lead_in, self.checkbox, self.list_item,
+                          self.list_depth, self.first_line, self.speaker, self.block)
+        )
+
     def describe(self) -> str:
         parts = []
         for name in ("section", "not_section", "lead_in"):
@@ -120,6 +131,7 @@ class Rule:
     examples_match: tuple[Any, ...]
     examples_no_match: tuple[Any, ...]
     source: str
+    known_owner: bool = False  # halve the weight when the owner it names is nobody the notes mention
 
     def first_match(self, text: str, only: list[int] | None = None) -> re.Match | None:
         """The first pattern's match; ``only`` limits the try to these pattern indexes."""
@@ -280,6 +292,9 @@ def parse_rule(raw: Any, source: str, index: int) -> Rule:
     if not isinstance(description, str):
         raise _fail(where, "'description' must be a string")
     match, no_match = _examples(where, raw.get("examples"))
+    known_owner = raw.get("known_owner", False)
+    if not isinstance(known_owner, bool):
+        raise _fail(where, "'known_owner' must be true or false")
     return Rule(
         id=rule_id,
         kind=kind,
@@ -292,6 +307,7 @@ def parse_rule(raw: Any, source: str, index: int) -> Rule:
         examples_match=match,
         examples_no_match=no_match,
         source=source,
+        known_owner=known_owner,
     )
 
 
