@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from .dates import meeting_date
@@ -62,6 +63,7 @@ class _Walker:
         self.ignore_block = False
         self.attendees: list[str] = []
         self.logins: list[tuple[str, str]] = []
+        self.outer: list[str] = []  # lead-ins of the lists we are inside, outermost first
 
     @property
     def section(self) -> tuple[str, ...]:
@@ -77,6 +79,7 @@ class _Walker:
             elif kind in ("paragraph", "block_text"):
                 last_text = self._paragraph(tok, depth, speaker, lead_in, block)
             elif kind == "list":
+                self._mark_lead_in(last_text)
                 for item in tok["children"]:
                     self._item(item, depth + 1, speaker, last_text)
             elif kind == "block_quote":
@@ -87,6 +90,15 @@ class _Walker:
                 self._html(tok)
             elif kind == "thematic_break":
                 last_text = None
+
+    def _mark_lead_in(self, text: str | None) -> None:
+        """The line just emitted leads what follows it when it ends with a colon."""
+        if text and text.endswith(":") and self.lines and self.lines[-1].text == text:
+            self.lines[-1] = replace(self.lines[-1], introduces=True)
+
+    def _mark_lead_in_at(self, index: int) -> None:
+        if not self.lines[index].introduces:
+            self.lines[index] = replace(self.lines[index], introduces=True)
 
     def _take_block_override(self) -> str | None:
         """A standalone override applies to the next block; consume it."""
@@ -142,12 +154,15 @@ class _Walker:
                     speaker=speaker,
                     list_depth=depth,
                     lead_in=lead_in,
+                    outer_lead_ins=tuple(reversed(self.outer)),
                     checkbox=checkbox if i == 0 else None,
                     block=block,
                     starts_block=i == 0,
                     override=override,
                 )
             )
+            if last is not None and lead_in == last:
+                self._mark_lead_in_at(-2)
             last = text
             # "Work items remaining:" leads the lines after it in the same paragraph.
             if text.endswith(":") and len(text) < 160:
@@ -171,8 +186,13 @@ class _Walker:
                 if last_text is not None:
                     current = self.lines[-1].speaker
             elif kind == "list":
+                self._mark_lead_in(last_text)
+                if lead_in:
+                    self.outer.append(lead_in)
                 for sub in child["children"]:
                     self._item(sub, depth + 1, current, last_text)
+                if lead_in:
+                    self.outer.pop()
             else:
                 self.walk([child], depth, current, lead_in, "item")
 

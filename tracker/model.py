@@ -22,6 +22,8 @@ class Line:
     block: str = "paragraph"  # paragraph, item, heading, table, quote
     starts_block: bool = False  # first line of its paragraph or list item
     override: str | None = None  # "ignore" or "follow-up" from an inline comment
+    outer_lead_ins: tuple[str, ...] = ()  # lead-ins of the enclosing lists, innermost first
+    introduces: bool = False  # this line leads a list or the lines after it ("Remaining:")
 
 
 @dataclass(frozen=True, slots=True)

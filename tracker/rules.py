@@ -15,7 +15,8 @@ A rule file holds ``[[rule]]`` tables::
     [rule.context]                  # optional; every condition given must hold
     section = ['action items?']     # a heading in the line's path matches
     not_section = ['agenda']        # no heading in the line's path matches
-    lead_in = ['remaining:$']       # the list's lead-in line matches
+    lead_in = ['remaining:$']       # the lead-in of the line's list (or of an enclosing list) matches
+    introduces = true               # the line itself leads a list or the lines after it
     checkbox = "open"               # on a "- [ ]" item ("open") or "- [x]" item ("done")
     list_item = true                # only on (or never on, with false) list item lines
     list_depth = [0, 1]             # only at these list depths (0: outside lists)
@@ -43,11 +44,20 @@ from .model import KINDS, Line
 from .prefilter import Gate
 
 _RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive", "known_owner"}
-_CONTEXT_KEYS = {"section", "not_section", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "speaker", "block"}
+_CONTEXT_KEYS = {"section", "not_section", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "block"}
 
 
 class RuleError(Exception):
     """A rule file that cannot be used; the message names the file, rule and field."""
+
+
+def _lead_ins(line: Line) -> tuple[str, ...]:
+    """The lead-in a rule sees; through a label-only item ("- AC, AB:") the one above it too."""
+    if not line.lead_in:
+        return ()
+    if line.outer_lead_ins and len(line.lead_in.split()) <= 3:
+        return (line.lead_in, line.outer_lead_ins[0])
+    return (line.lead_in,)
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class Context:
     list_depth: tuple[int, int] | None = None
     not_section: re.Pattern | None = None
     first_line: bool | None = None
+    introduces: bool | None = None
     # Lines share heading paths; remember each path's verdict (per rule set).
     _sections: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -88,7 +99,9 @@ class Context:
             return False
         if self.block is not None and line.block not in self.block:
             return False
-        if self.lead_in is not None and not (line.lead_in and self.lead_in.search(line.lead_in)):
+        if self.lead_in is not None and not any(self.lead_in.search(text) for text in _lead_ins(line)):
+            return False
+        if self.introduces is not None and line.introduces != self.introduces:
             return False
         return True
 
@@ -98,7 +111,7 @@ class Context:
         return any(
             value is not None
             for value in (self.section, self.not_section, self.lead_in, self.checkbox, self.list_item,
-                          self.list_depth, self.first_line, self.speaker, self.block)
+                          self.list_depth, self.first_line, self.introduces, self.speaker, self.block)
         )
 
     def describe(self) -> str:
@@ -107,7 +120,7 @@ class Context:
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}~/{value.pattern}/")
-        for name in ("checkbox", "list_item", "first_line", "speaker"):
+        for name in ("checkbox", "list_item", "first_line", "introduces", "speaker"):
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}={value}")
@@ -210,7 +223,7 @@ def _context(where: str, raw: Any, flags: int) -> Context:
         items = _pattern_list(where, raw, key, flags)
         return re.compile("|".join(f"(?:{p.pattern})" for p in items), flags)
 
-    for key in ("list_item", "first_line", "speaker"):
+    for key in ("list_item", "first_line", "introduces", "speaker"):
         if key in raw and not isinstance(raw[key], bool):
             raise _fail(where, f"'context.{key}' must be true or false")
     checkbox = raw.get("checkbox")
@@ -238,6 +251,7 @@ def _context(where: str, raw: Any, flags: int) -> Context:
         list_depth=depth,
         not_section=joined("not_section"),
         first_line=raw.get("first_line"),
+        introduces=raw.get("introduces"),
     )
 
 

@@ -8,7 +8,9 @@ import re
 # of thousands of "Name:" prefixes must stay linear.
 _SPEAKER = re.compile(
     r"(?P<open>\*\*|__|\*|_)?"
-    r"(?P<name>[A-Za-z][\w'.\-]{0,24}(?: [A-Za-z][\w'.\-]{0,24}){0,3})"
+    r"(?P<name>[A-Za-z][\w'.\-]{0,24}(?: [A-Za-z][\w'.\-]{0,24}){0,3}"
+    # several speakers: "AC, AB:", "tschneidereit/pchickey:", "Chris & Stephen:"
+    r"(?:[ \t]?[,/&+][ \t]?[A-Za-z][\w'.\-]{0,24}(?: [A-Za-z][\w'.\-]{0,24}){0,2}){0,3})"
     r"(?: \([^()\n]{1,30}\))?"
     r"(?P<close>\*\*|__|\*|_)?"
     r"[ \t]?:(?:\*\*|__|\*|_)?(?=\s|$)"
@@ -40,7 +42,13 @@ _PARTICLES = frozenset("van von de der den da di du la le del dos bin".split())
 _BARE_NAME = re.compile(r"(?:\*\*|__)?(?P<name>[A-Za-z][\w'.\-]{1,24}(?: [A-Z][\w'.\-]{0,24}){0,2})(?:\*\*|__)?:?\s*$")
 
 
+_JOINER = re.compile(r"\s?[,/&+]\s?")
+
+
 def _plausible(name: str, handles: frozenset[str]) -> bool:
+    parts = _JOINER.split(name)
+    if len(parts) > 1:
+        return all(_plausible(part, handles) for part in parts)
     words = name.split(" ")
     if any(w.lower().strip(".") in NOT_NAMES for w in words):
         return False
