@@ -94,7 +94,10 @@ def _hit(rule: Rule, text: str, only: list[int] | None = None, people: frozenset
         # never use for a person is weaker evidence (the owner is kept: an
         # attendee list is often incomplete).
         weight = weight / 2
-    return Hit(rule, m.group(0), m.start(), owner, veto.group(0) if veto else None, weight=weight)
+    # The match's last character places it in its sentence: a pattern may
+    # start on the punctuation that ends the sentence before (". Need to").
+    position = max(m.start(), m.end() - 1)
+    return Hit(rule, m.group(0), position, owner, veto.group(0) if veto else None, weight=weight)
 
 
 def rule_fires(rule: Rule, line: Line) -> bool:
@@ -218,14 +221,29 @@ def candidates(meeting: Meeting, ruleset: RuleSet) -> list[Candidate]:
     return out
 
 
+def _continues(line: Line, after: Line, cand: Candidate) -> bool:
+    """Whether ``line`` carries on the sentence of the soft-wrapped line ``after``."""
+    return (
+        not line.starts_block
+        and line.block == cand.line.block
+        and line.body == line.text  # no speaker prefix of its own
+        and line.speaker == cand.line.speaker
+        and line.text[:1].islower()
+        and not _TERMINAL.search(after.text)
+    )
+
+
 def _span(cand: Candidate, by_number: dict[int, Line], taken: set[int]) -> list[Line]:
-    """The line, plus the lines its sentence wraps onto (same paragraph, no new speaker)."""
+    """The line, plus the lines its sentence wraps from and onto (same paragraph, same speaker)."""
     span = [cand.line]
-    while len(span) < MAX_SPAN and not _TERMINAL.search(span[-1].text):
-        nxt = by_number.get(span[-1].number + 1)
-        if nxt is None or nxt.starts_block or nxt.block != cand.line.block or nxt.number in taken:
+    while len(span) < MAX_SPAN:
+        prev = by_number.get(span[0].number - 1)
+        if prev is None or prev.number in taken or prev.introduces or not _continues(span[0], prev, cand):
             break
-        if nxt.body != nxt.text or nxt.speaker != cand.line.speaker or not nxt.text[:1].islower():
+        span.insert(0, prev)
+    while len(span) < MAX_SPAN:
+        nxt = by_number.get(span[-1].number + 1)
+        if nxt is None or nxt.number in taken or not _continues(nxt, span[-1], cand):
             break
         span.append(nxt)
     return span
@@ -256,8 +274,9 @@ def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_
     for cand in found:
         span = _span(cand, by_number, taken)
         text = " ".join(line.body for line in span)
-        best = max(cand.counting, key=lambda h: h.rule.weight, default=None)
-        sentence = _sentence(text, best.position if best else 0)
+        offset = sum(len(line.body) + 1 for line in span[: span.index(cand.line)])
+        best = max(cand.counting, key=lambda h: h.weight, default=None)
+        sentence = _sentence(text, offset + (best.position if best else 0))
         title = make_title(sentence) or make_title(text)
         normal = _NORMAL.sub(" ", text.lower())
         occurrence = occurrences.get(normal, 0)
