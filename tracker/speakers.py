@@ -34,6 +34,11 @@ NOT_NAMES = frozenset(
     purpose scope usage use case cases reason reasons requirement requirements consider
     maybe perhaps possibly also but and or so then now later today tomorrow yes no ok okay
     sure agree agreed disagree https http mailto ftp file
+    doc docs build src lib deps test tests tools benchmark meta governance policy errors
+    fs crypto net stream streams tls url util vm worker zlib esm module modules process
+    buffer cluster dns events inspector os path querystring readline repl report timers
+    tty wasi napi n-api node-api win linux macos ci chore feat fix refactor perf style
+    revert release http2 assert console child_process perf_hooks trace_events
     """.split()
 )
 _PARTICLES = frozenset("van von de der den da di du la le del dos bin".split())
