@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from .model import FollowUp, Line, Meeting
 from .rules import Rule, RuleSet
+from .speakers import split_speaker
 
 MAX_SPAN = 6  # a follow-up never covers more lines than this
 DEFAULT_MIN_CONFIDENCE = 0.5
@@ -178,6 +179,7 @@ def make_title(text: str) -> str:
     title = _MARKDOWN.sub("", title)
     title = _LEADING_JUNK.sub("", title)
     title = _MARKER.sub("", title)
+    title = split_speaker(title)[1]  # "Action: SRL: document ..." -> "document ..."
     title = " ".join(title.split())
     title = _TRAILING_JUNK.sub("", title.strip("()[] "))
     if len(title) > TITLE_LIMIT:
