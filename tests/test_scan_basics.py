@@ -186,3 +186,17 @@ def test_explain_shows_context_and_rules(note):
 def test_rules_lists_builtin_rules():
     result = CliRunner().invoke(main, ["rules"])
     assert result.exit_code == 0 and "action-marker" in result.stdout
+
+
+def test_ids_do_not_depend_on_the_working_directory_or_stdin(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "notes").mkdir()
+    (repo / "notes" / "a.md").write_text("Ana: I will file an issue.\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    from_root = _jsonl(_scan("--format", "jsonl", "notes/a.md"))
+    monkeypatch.chdir(repo / "notes")
+    from_inside = _jsonl(_scan("--format", "jsonl", "a.md"))
+    piped = _jsonl(_scan("--format", "jsonl", "--stdin-path", "notes/a.md", "-", input="Ana: I will file an issue.\n"))
+    assert from_root[0]["id"] == from_inside[0]["id"] == piped[0]["id"]
+    assert piped[0]["path"] == "notes/a.md"

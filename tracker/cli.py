@@ -102,22 +102,29 @@ class _NoBar:
               help="Report follow-ups at or above this confidence (what sync would file).")
 @click.option("--all", "show_all", is_flag=True,
               help="Report every candidate, with its confidence, including the weak ones sync would not file.")
+@click.option("--stdin-path", metavar="PATH",
+              help="The path of the note read from - (standard input): used for its date, its report and its ids.")
 @rule_options
-def scan(paths, fmt, min_confidence, show_all, rule_dirs, disabled):
+def scan(paths, fmt, min_confidence, show_all, stdin_path, rule_dirs, disabled):
     """Print the follow-ups found in meeting notes.
 
-    PATH is a markdown file, a directory (searched recursively for *.md), or -
-    for standard input.
+    PATH is a markdown file, a directory (searched recursively for *.md and
+    *.markdown), or - for standard input (name it with --stdin-path).
+
+    Each follow-up's id is made from the note's path inside its git
+    repository and the follow-up's text, so it is the same from any working
+    directory and does not change when lines are added above it.
 
     \b
-    Exit status: 0 every note was read, 1 some input could not be read
-    (each is named on stderr; the others are still scanned), 2 usage error.
+    Exit status: 0 every note was read; 1 a note, directory or rule file could
+    not be read (each is named on stderr; the rest is still scanned); 2 usage
+    error (a bad option, an unknown --disable id, a missing --rules folder).
 
     \b
     Examples:
       track scan meetings/
       track scan --format jsonl meetings/2024/ > follow-ups.jsonl
-      cat notes.md | track scan -
+      cat notes.md | track scan --stdin-path meetings/notes.md -
     """
     ruleset, broken_rules = _load(rule_dirs, disabled)
     note_paths, problems = _scan_paths(paths)
@@ -125,11 +132,11 @@ def scan(paths, fmt, min_confidence, show_all, rule_dirs, disabled):
     results: list[tuple[str, list[FollowUp]]] = []
     with _progress(note_paths) as bar:
         for path in bar:
-            note, read_problems = read_note(path)
+            note, read_problems = read_note(path, stdin_path)
             problems.extend(read_problems)
             if note is None:
                 continue
-            meeting = read_meeting(note.text, note.path)
+            meeting = read_meeting(note.text, note.path, note.repo_path)
             results.append((note.path, extract(meeting, ruleset, threshold)))
     for problem in problems:
         (_error if problem.fatal else _warn)(str(problem))
@@ -225,7 +232,7 @@ def explain(location, min_confidence, rule_dirs, disabled):
         (_error if problem.fatal else _warn)(str(problem))
     if note is None:
         sys.exit(EXIT_FAILED)
-    meeting = read_meeting(note.text, note.path)
+    meeting = read_meeting(note.text, note.path, note.repo_path)
     wanted = int(number)
     line = next((ln for ln in meeting.lines if ln.number == wanted), None)
     if line is None:

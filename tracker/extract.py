@@ -286,7 +286,7 @@ def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_
         labels = sorted({label for h in cand.counting for label in h.rule.labels})
         out.append(
             FollowUp(
-                id=follow_up_id(meeting.path, text, occurrence),
+                id=follow_up_id(meeting.repo_path or meeting.path, text, occurrence),
                 path=meeting.path,
                 line=span[0].number,
                 end_line=span[-1].number,

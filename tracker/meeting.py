@@ -229,8 +229,12 @@ def _title(lines: list[Line], path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
-def read_meeting(text: str, path: str) -> Meeting:
-    """Parse one note's text; ``path`` is only used for the date and for reporting."""
+def read_meeting(text: str, path: str, repo_path: str | None = None) -> Meeting:
+    """Parse one note's text.
+
+    ``path`` is for reporting and the date; ``repo_path``, the note's path
+    inside its repository, keeps follow-up ids the same from any directory.
+    """
     fields, body = split_front_matter(normalise_newlines(text))
     walker = _Walker(lowercase_handles(body))
     walker.walk(parse_blocks(body), 0, None, None, "paragraph")
@@ -243,4 +247,5 @@ def read_meeting(text: str, path: str) -> Meeting:
         attendees=tuple(walker.attendees),
         logins=tuple(walker.logins),
         lines=tuple(lines),
+        repo_path=repo_path,
     )

@@ -34,6 +34,7 @@ class Meeting:
     attendees: tuple[str, ...] = ()
     logins: tuple[tuple[str, str], ...] = ()  # (name, GitHub login) from attendee lists
     lines: tuple[Line, ...] = ()
+    repo_path: str | None = None  # the path inside its git repository: what ids are made from
 
     def ref(self) -> dict:
         return {"title": self.title, "date": self.date, "path": self.path}

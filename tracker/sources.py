@@ -24,8 +24,9 @@ class Problem:
 
 @dataclass(frozen=True)
 class Note:
-    path: str
+    path: str  # as the user gave it, for reporting
     text: str
+    repo_path: str | None = None  # relative to the enclosing git work tree, for ids
 
 
 def display_path(path: Path | str) -> str:
@@ -66,11 +67,36 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
         return text, Problem(path, f"not valid UTF-8 (byte {exc.start}); undecodable bytes were replaced", fatal=False)
 
 
-def read_note(path: str) -> tuple[Note | None, list[Problem]]:
+def _work_tree(folder: Path, cache: dict[Path, Path | None]) -> Path | None:
+    """The git work tree holding ``folder`` (a ``.git`` entry in it or above), if any."""
+    if folder not in cache:
+        if (folder / ".git").exists():
+            cache[folder] = folder
+        else:
+            cache[folder] = None if folder.parent == folder else _work_tree(folder.parent, cache)
+    return cache[folder]
+
+
+_TREES: dict[Path, Path | None] = {}
+
+
+def repo_path(path: str) -> str:
+    """``path`` relative to its git work tree, so ids do not depend on where track runs."""
+    absolute = Path(path).resolve()
+    root = _work_tree(absolute.parent, _TREES)
+    return display_path(absolute.relative_to(root)) if root else display_path(path)
+
+
+def read_note(path: str, stdin_path: str | None = None) -> tuple[Note | None, list[Problem]]:
+    """One note's text; ``stdin_path`` names what is read from standard input."""
     try:
         data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
     except OSError as exc:
         return None, [Problem(path, f"cannot read: {exc.strerror or exc}")]
     text, problem = decode(data, path)
     problems = [problem] if problem else []
-    return (Note(path, text) if text is not None else None), problems
+    if text is None:
+        return None, problems
+    if path == STDIN:
+        return Note(stdin_path or STDIN, text, stdin_path), problems
+    return Note(path, text, repo_path(path)), problems
