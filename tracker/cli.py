@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .extract import DEFAULT_MIN_CONFIDENCE, confidence, evaluate, extract, known_people
+from .examples import failures
 from .meeting import read_meeting
 from .model import FollowUp
 from .rules import RuleError, RuleSet, load_rules
@@ -178,14 +179,27 @@ def _text_line(item: FollowUp, show_all: bool, color: bool) -> str:
 
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--check", is_flag=True,
+              help="Run every rule's examples (examples.match / examples.no_match) and report the ones it gets wrong.")
 @rule_options
-def list_rules(fmt, rule_dirs, disabled):
+def list_rules(fmt, check, rule_dirs, disabled):
     """List the rules in use: id, kind, weight, where each comes from.
 
     The built-in rules live in the package's rules/ folder. Add your own with
     --rules DIR (TOML files; see the README), turn one off with --disable ID.
+    Check your rules against their own examples before relying on them:
+
+    \b
+      track rules --rules my-rules/ --check
     """
     ruleset, broken = _load(rule_dirs, disabled)
+    if check:
+        wrong = [message for rule in ruleset.rules for message in failures(rule)]
+        for message in wrong:
+            _error(message)
+        total = sum(len(r.examples_match) + len(r.examples_no_match) for r in ruleset.rules)
+        click.echo(f"{total - len(wrong)} of {total} rule examples pass ({len(ruleset.rules)} rules)")
+        sys.exit(EXIT_FAILED if wrong or broken else EXIT_OK)
     rows = [
         {
             "id": r.id,
@@ -210,7 +224,8 @@ def list_rules(fmt, rule_dirs, disabled):
 
 @main.command()
 @click.argument("location", metavar="FILE:LINE")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=DEFAULT_MIN_CONFIDENCE, show_default=True)
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
+              help="The threshold to judge the line against, as for scan.")
 @rule_options
 def explain(location, min_confidence, rule_dirs, disabled):
     """Show how one line of a note is read and which rules fire on it.

@@ -26,12 +26,16 @@ _TRAILING_OWNER = re.compile(r"\s[-–—]\s{1,3}@?(?P<owner>[A-Z][\w'-]{1,20}(?
 _TERMINAL = re.compile(r"[.!?:;)\]]\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\s]{0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)")
-_MARKDOWN = re.compile(r"(\*\*|__|`+|~~|<[^>\n]{1,200}>)")
+_HTML_TAGS = "a|abbr|b|big|blockquote|br|center|code|del|details|div|em|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|pre|s|small|span|strike|strong|sub|summary|sup|table|td|th|tr|tt|u|ul"
+# Emphasis, code ticks, HTML tags and autolink brackets; not "<text in angle brackets>".
+_MARKDOWN = re.compile(
+    r"(\*\*|__|`+|~~|</?(?:" + _HTML_TAGS + r")\b[^<>\n]{0,200}>|<(?=https?://)|(?<=[\w/])>(?=\s|$))", re.I
+)
 _MARKER = re.compile(
     r"^(?:(?:AI|ACTION(?: ITEM)?|TODO|FIXME|FOLLOW[- ]?UP)\b\s*(?:[(\[][^)\]\n]{0,40}[)\]])?\s*[:\-–]?\s*)+",
     re.I,
 )
-_LEADING_JUNK = re.compile(r"^[\s\-*+>•–—:]+")
+_LEADING_JUNK = re.compile(r"^[\s\-*+<>(•–—:]+")
 _TRAILING_JUNK = re.compile(r"[\s.,;:!?\-–—]+$")
 _NORMAL = re.compile(r"[^\w]+")
 
@@ -181,7 +185,7 @@ def make_title(text: str) -> str:
     title = _MARKER.sub("", title)
     title = split_speaker(title)[1]  # "Action: SRL: document ..." -> "document ..."
     title = " ".join(title.split())
-    title = _TRAILING_JUNK.sub("", title.strip("()[] "))
+    title = _TRAILING_JUNK.sub("", title.strip("()[]<> "))
     if len(title) > TITLE_LIMIT:
         cut = title[: TITLE_LIMIT - 1].rsplit(" ", 1)[0]
         title = _TRAILING_JUNK.sub("", cut) + "…"
@@ -279,7 +283,7 @@ def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_
         offset = sum(len(line.body) + 1 for line in span[: span.index(cand.line)])
         best = max(cand.counting, key=lambda h: h.weight, default=None)
         sentence = _sentence(text, offset + (best.position if best else 0))
-        title = make_title(sentence) or make_title(text)
+        title = make_title(sentence) or make_title(text) or f"Follow-up from {meeting.title}"[:TITLE_LIMIT]
         normal = _NORMAL.sub(" ", text.lower())
         occurrence = occurrences.get(normal, 0)
         occurrences[normal] = occurrence + 1
