@@ -15,6 +15,7 @@ A rule file holds ``[[rule]]`` tables::
     [rule.context]                  # optional; every condition given must hold
     section = ['action items?']     # a heading in the line's path matches
     not_section = ['agenda']        # no heading in the line's path matches
+    heading = ['^attendees$']       # the nearest heading above the line matches (not_heading: does not)
     lead_in = ['remaining:$']       # the lead-in of the line's list (or of an enclosing list) matches
     introduces = true               # the line itself leads a list or the lines after it
     checkbox = "open"               # on a "- [ ]" item ("open") or "- [x]" item ("done")
@@ -44,7 +45,7 @@ from .model import KINDS, Line
 from .prefilter import Gate
 
 _RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive", "known_owner"}
-_CONTEXT_KEYS = {"section", "not_section", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "block"}
+_CONTEXT_KEYS = {"section", "not_section", "heading", "not_heading", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "block"}
 
 
 class RuleError(Exception):
@@ -72,14 +73,20 @@ class Context:
     not_section: re.Pattern | None = None
     first_line: bool | None = None
     introduces: bool | None = None
+    heading: re.Pattern | None = None
+    not_heading: re.Pattern | None = None
     # Lines share heading paths; remember each path's verdict (per rule set).
     _sections: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def _section_ok(self, section: tuple[str, ...]) -> bool:
         verdict = self._sections.get(section)
         if verdict is None:
-            verdict = not (self.section is not None and not any(self.section.search(h) for h in section)) and not (
-                self.not_section is not None and any(self.not_section.search(h) for h in section)
+            innermost = section[-1] if section else ""
+            verdict = (
+                (self.section is None or any(self.section.search(h) for h in section))
+                and not (self.not_section is not None and any(self.not_section.search(h) for h in section))
+                and (self.heading is None or bool(self.heading.search(innermost)))
+                and not (self.not_heading is not None and self.not_heading.search(innermost))
             )
             self._sections[section] = verdict
         return verdict
@@ -87,7 +94,7 @@ class Context:
     def holds(self, line: Line) -> bool:
         if self.first_line is not None and line.starts_block != self.first_line:
             return False
-        if (self.section is not None or self.not_section is not None) and not self._section_ok(line.section):
+        if self._by_section and not self._section_ok(line.section):
             return False
         if self.list_depth is not None and not self.list_depth[0] <= line.list_depth <= self.list_depth[1]:
             return False
@@ -106,17 +113,21 @@ class Context:
         return True
 
     @property
+    def _by_section(self) -> bool:
+        return any(p is not None for p in (self.section, self.not_section, self.heading, self.not_heading))
+
+    @property
     def conditional(self) -> bool:
         """Whether the rule depends on where the line is, not only on its words."""
         return any(
             value is not None
-            for value in (self.section, self.not_section, self.lead_in, self.checkbox, self.list_item,
+            for value in (self.section, self.not_section, self.heading, self.not_heading, self.lead_in, self.checkbox, self.list_item,
                           self.list_depth, self.first_line, self.introduces, self.speaker, self.block)
         )
 
     def describe(self) -> str:
         parts = []
-        for name in ("section", "not_section", "lead_in"):
+        for name in ("section", "not_section", "heading", "not_heading", "lead_in"):
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}~/{value.pattern}/")
@@ -252,6 +263,8 @@ def _context(where: str, raw: Any, flags: int) -> Context:
         not_section=joined("not_section"),
         first_line=raw.get("first_line"),
         introduces=raw.get("introduces"),
+        heading=joined("heading"),
+        not_heading=joined("not_heading"),
     )
 
 
