@@ -192,10 +192,17 @@ def make_title(text: str) -> str:
     return title[:1].upper() + title[1:]
 
 
+def normalise(text: str) -> str:
+    """Lower case, without markdown or punctuation, spaces collapsed: what ids are made from."""
+    return " ".join(_NORMAL.sub(" ", _MARKDOWN.sub("", text).lower()).split())
+
+
 def follow_up_id(path: str, text: str, occurrence: int) -> str:
-    """Stable across moved lines: built from the path and the normalised text, never the line number."""
-    normal = " ".join(_NORMAL.sub(" ", _MARKDOWN.sub("", text).lower()).split())
-    key = f"{path}\n{normal}\n{occurrence}"
+    """Stable across moved lines: built from the path and the normalised text, never the line number.
+
+    ``occurrence`` counts earlier follow-ups of the note with the same normalised text.
+    """
+    key = f"{path}\n{normalise(text)}\n{occurrence}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -255,6 +262,31 @@ def _span(cand: Candidate, by_number: dict[int, Line], taken: set[int]) -> list[
     return span
 
 
+def _spans(found: list[Candidate], by_number: dict[int, Line]) -> list[tuple[Candidate, list[Line]]]:
+    """Each candidate's lines, the same at any threshold.
+
+    Follow-ups that would be filed by default claim their lines first; a
+    weaker candidate inside one of their spans is part of it, and the spans
+    of the others stop where another candidate starts.
+    """
+    strong = [c for c in found if c.confidence >= DEFAULT_MIN_CONFIDENCE]
+    weak = [c for c in found if c.confidence < DEFAULT_MIN_CONFIDENCE]
+    taken = {c.line.number for c in strong}
+    out = []
+    for cand in strong:
+        span = _span(cand, by_number, taken - {cand.line.number})
+        taken.update(line.number for line in span)
+        out.append((cand, span))
+    claimed = set(taken)
+    for cand in weak:
+        if cand.line.number in claimed:
+            continue
+        span = _span(cand, by_number, claimed | {c.line.number for c in weak if c is not cand})
+        claimed.update(line.number for line in span)
+        out.append((cand, span))
+    return sorted(out, key=lambda pair: pair[1][0].number)
+
+
 def _owner(cand: Candidate) -> str | None:
     for hit in sorted(cand.counting, key=lambda h: -h.weight):
         if hit.owner:
@@ -271,22 +303,26 @@ def _kind(cand: Candidate) -> str:
 
 
 def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[FollowUp]:
-    """The follow-ups of one meeting at or above ``min_confidence``, in line order."""
-    found = [c for c in candidates(meeting, ruleset) if c.confidence >= min_confidence]
+    """The follow-ups of one meeting at or above ``min_confidence``, in line order.
+
+    Spans and ids are worked out over every candidate, whatever the threshold,
+    so a follow-up has the same lines and id in ``--all`` as in a plain scan.
+    """
     by_number = {line.number: line for line in meeting.lines}
-    taken = {c.line.number for c in found}
+    spans = _spans(candidates(meeting, ruleset), by_number)
     occurrences: dict[str, int] = {}
     out = []
-    for cand in found:
-        span = _span(cand, by_number, taken)
+    for cand, span in spans:
         text = " ".join(line.body for line in span)
         offset = sum(len(line.body) + 1 for line in span[: span.index(cand.line)])
         best = max(cand.counting, key=lambda h: h.weight, default=None)
         sentence = _sentence(text, offset + (best.position if best else 0))
         title = make_title(sentence) or make_title(text) or f"Follow-up from {meeting.title}"[:TITLE_LIMIT]
-        normal = _NORMAL.sub(" ", text.lower())
+        normal = normalise(text)
         occurrence = occurrences.get(normal, 0)
         occurrences[normal] = occurrence + 1
+        if cand.confidence < min_confidence:
+            continue
         labels = sorted({label for h in cand.counting for label in h.rule.labels})
         out.append(
             FollowUp(
