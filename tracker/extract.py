@@ -177,6 +177,24 @@ def _sentence(body: str, position: int) -> str:
     return body[start:end]
 
 
+_PAIRS = {"(": ")", "[": "]", "<": ">"}
+
+
+def _strip_brackets(text: str) -> str:
+    """Drop a bracket pair around the whole text, or a lone bracket at either end; keep balanced ones."""
+    while text:
+        first, last = text[0], text[-1]
+        if first in _PAIRS and last == _PAIRS[first] and text.count(first) == 1 and text.count(last) == 1:
+            text = text[1:-1].strip()
+        elif first in _PAIRS and _PAIRS[first] not in text:
+            text = text[1:].strip()
+        elif last in _PAIRS.values() and {v: k for k, v in _PAIRS.items()}[last] not in text:
+            text = text[:-1].strip()
+        else:
+            return text
+    return text
+
+
 def make_title(text: str) -> str:
     """A readable issue title: no markdown, markers or trailing punctuation, under 80 characters."""
     title = _LINK.sub(r"\1", text)
@@ -185,7 +203,7 @@ def make_title(text: str) -> str:
     title = _MARKER.sub("", title)
     title = split_speaker(title)[1]  # "Action: SRL: document ..." -> "document ..."
     title = " ".join(title.split())
-    title = _TRAILING_JUNK.sub("", title.strip("()[]<> "))
+    title = _TRAILING_JUNK.sub("", _strip_brackets(title.strip()))
     if len(title) > TITLE_LIMIT:
         cut = title[: TITLE_LIMIT - 1].rsplit(" ", 1)[0]
         title = _TRAILING_JUNK.sub("", cut) + "…"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import mistune
-from mistune.plugins.table import table
+from mistune.plugins.table import table, table_in_list, table_in_quote
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 from mistune.list_parser import (
@@ -135,7 +135,7 @@ class _LineParser(BlockParser):
 
 
 def _make_markdown() -> mistune.Markdown:
-    return mistune.Markdown(block=_LineParser(), plugins=[table])
+    return mistune.Markdown(block=_LineParser(), plugins=[table, table_in_list, table_in_quote])
 
 
 _MARKDOWN: mistune.Markdown | None = None

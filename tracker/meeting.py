@@ -16,7 +16,8 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
 _ATTENDEE_SECTION = re.compile(r"\b(attendees|attendance|attending|present|participants|people)\b", re.I)
 _LOGIN = re.compile(r"@([A-Za-z\d](?:[A-Za-z\d-]{0,38}))")
-_MD_NOISE = re.compile(r"[*_`]+")
+_HEADING_LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\s]{0,2000}\)")
+_MD_NOISE = re.compile(r"\*\*|__|`+|(?<!\w)[*_]|[*_](?!\w)")  # emphasis and code marks, not snake_case
 
 
 def normalise_newlines(text: str) -> str:
@@ -88,7 +89,9 @@ class _Walker:
                 self._table(tok, depth, speaker)
             elif kind == "block_html":
                 self._html(tok)
-            elif kind == "thematic_break":
+            elif kind in ("thematic_break", "block_code"):
+                # A standalone override applies to the block right after it, even one with no text.
+                self._take_block_override()
                 last_text = None
 
     def _mark_lead_in(self, text: str | None) -> None:
@@ -113,7 +116,7 @@ class _Walker:
             self.ignore_level = level
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
-        text = _MD_NOISE.sub("", tok["text"].strip().split("\n")[0]).strip()
+        text = _MD_NOISE.sub("", _HEADING_LINK.sub(r"\1", tok["text"].strip().split("\n")[0])).strip()
         self.headings.append((level, text))
         self.lines.append(Line(tok["line"], text, text, self.section[:-1], block="heading", starts_block=True))
 
@@ -178,7 +181,7 @@ class _Walker:
             # "- abrown" followed by sub-items: the sub-items are abrown's.
             first = children[0]["text"].strip()
             if "\n" not in first and any(c["type"] == "list" for c in children[1:]):
-                current = bare_name(first, self.handles) or current
+                current = bare_name(first, self.handles, self._people()) or current
         for child in children:
             kind = child["type"]
             if kind in ("paragraph", "block_text"):
@@ -212,6 +215,16 @@ class _Walker:
         override = _override_of(tok.get("raw", ""))
         if override:
             self.pending = override
+
+    def _people(self) -> frozenset[str]:
+        """Lower-cased first names and initials of the attendees listed so far."""
+        out = set()
+        for name in self.attendees:
+            words = name.lower().split()
+            out.add(words[0])
+            if len(words) > 1:
+                out.add("".join(w[0] for w in words))
+        return frozenset(out)
 
     def _attendee(self, text: str) -> None:
         login = _LOGIN.search(text)

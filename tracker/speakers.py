@@ -70,19 +70,29 @@ def split_speaker(text: str, handles: frozenset[str] = frozenset()) -> tuple[str
     m = _SPEAKER.match(text)
     if not m or bool(m["open"]) != bool(m["close"]) and m["close"]:
         return None, text
-    name = m["name"]
-    if not _plausible(name, handles):
+    name = m["name"].strip("_*")  # "__Kim__:" is Kim
+    if not name or not _plausible(name, handles):
         return None, text
     return name, text[m.end() :].lstrip()
 
 
-def bare_name(text: str, handles: frozenset[str]) -> str | None:
-    """A list item that is only a name ("- abrown") heads that person's sub-items."""
+def bare_name(text: str, handles: frozenset[str], people: frozenset[str] = frozenset()) -> str | None:
+    """A list item that is only a name ("- abrown") heads that person's sub-items.
+
+    A single word is only a name when the note uses it as one (a handle, an
+    attendee, initials): "- Performance" over sub-items is a topic.
+    """
     m = _BARE_NAME.match(text)
     if not m:
         return None
-    name = m["name"]
-    return name if _plausible(name, handles) and (name[0].isupper() or name in handles) else None
+    name = m["name"].strip("_*")
+    if not name or not _plausible(name, handles):
+        return None
+    if " " in name:
+        return name
+    if name in handles or name.lower() in people or (name.isupper() and 2 <= len(name) <= 4):
+        return name
+    return None
 
 
 def lowercase_handles(text: str) -> frozenset[str]:
