@@ -200,3 +200,16 @@ def test_ids_do_not_depend_on_the_working_directory_or_stdin(tmp_path, monkeypat
     piped = _jsonl(_scan("--format", "jsonl", "--stdin-path", "notes/a.md", "-", input="Ana: I will file an issue.\n"))
     assert from_root[0]["id"] == from_inside[0]["id"] == piped[0]["id"]
     assert piped[0]["path"] == "notes/a.md"
+
+
+def test_handles_in_a_status_round_are_speakers_and_topic_words_are_not():
+    note = (
+        "fitzgen: looking into stack walking; will sync up with bjorn3 next week\n\n"
+        "uweigand: planning on moving to vector registers\n\n"
+        "akirilov: CFI is up for review\n\n"
+        "fuzzing: will need more cores for the nightly runs\n"
+    )
+    meeting = read_meeting(note, "status.md")
+    speakers = {ln.number: ln.speaker for ln in meeting.lines}
+    assert speakers[1] == "fitzgen" and speakers[3] == "uweigand" and speakers[5] == "akirilov"
+    assert speakers[7] is None

@@ -39,6 +39,9 @@ NOT_NAMES = frozenset(
     buffer cluster dns events inspector os path querystring readline repl report timers
     tty wasi napi n-api node-api win linux macos ci chore feat fix refactor perf style
     revert release http2 assert console child_process perf_hooks trace_events
+    charter email lts history features verifier refine infra commit milestone alternatives
+    naming regalloc soon recall all eventually exceptions egraphs verification optimization
+    debugging testing fuzzing refactoring clarification background aside nit nits todo
     """.split()
 )
 _PARTICLES = frozenset("van von de der den da di du la le del dos bin".split())
@@ -47,6 +50,8 @@ _PARTICLES = frozenset("van von de der den da di du la le del dos bin".split())
 _BARE_NAME = re.compile(r"(?:\*\*|__)?(?P<name>[A-Za-z][\w'.\-]{1,24}(?: [A-Z][\w'.\-]{0,24}){0,2})(?:\*\*|__)?:?\s*$")
 
 
+# Lower-case words with these endings are topics ("fuzzing:", "verification:"), not handles.
+_WORDISH = re.compile(r"^[a-z]{2,}(?:ing|tion|sion|ment|ity|ness|ism|ance|ence|ure|ies|ics|ly)$")
 _JOINER = re.compile(r"\s?[,/&+]\s?")
 
 
@@ -61,7 +66,7 @@ def _plausible(name: str, handles: frozenset[str]) -> bool:
         # A lower-case word is a handle ("fitzgen:") only if the note uses it
         # as a prefix more than once or lists it as an attendee; otherwise it
         # is more likely a label ("consider:", "pros:").
-        return name[0].isupper() or name in handles
+        return name[0].isupper() or (name in handles and not _WORDISH.search(name))
     return all(w[0].isupper() or w in _PARTICLES for w in words)
 
 
@@ -96,11 +101,18 @@ def bare_name(text: str, handles: frozenset[str], people: frozenset[str] = froze
 
 
 def lowercase_handles(text: str) -> frozenset[str]:
-    """Lower-case prefixes ("fitzgen:") used as speakers at least twice in a note."""
+    """Lower-case prefixes ("fitzgen:") that a note uses as speakers.
+
+    A prefix used twice is a handle; so is every prefix of a note that uses
+    three or more different ones (status rounds: "fitzgen: ...", "uweigand: ...").
+    """
     counts: dict[str, int] = {}
     for m in _HANDLE_PREFIX.finditer(text):
-        counts[m[1]] = counts.get(m[1], 0) + 1
-    return frozenset(h for h, n in counts.items() if n >= 2 and h not in NOT_NAMES)
+        if m[1] not in NOT_NAMES:
+            counts[m[1]] = counts.get(m[1], 0) + 1
+    if len(counts) >= 3:
+        return frozenset(counts)
+    return frozenset(h for h, n in counts.items() if n >= 2)
 
 
 _HANDLE_PREFIX = re.compile(r"^[ \t]{0,12}(?:[-*+>][ \t]{1,4})?(?:\*\*|__)?([a-z][\w.\-]{1,24})(?:\*\*|__)?:", re.M)
