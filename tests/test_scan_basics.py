@@ -213,3 +213,12 @@ def test_handles_in_a_status_round_are_speakers_and_topic_words_are_not():
     speakers = {ln.number: ln.speaker for ln in meeting.lines}
     assert speakers[1] == "fitzgen" and speakers[3] == "uweigand" and speakers[5] == "akirilov"
     assert speakers[7] is None
+
+
+def test_name_comma_prefix_is_a_speaker_only_for_an_attendee():
+    note = (
+        "# TSC\n\n## Present\n\n* Jana Novak @jnovak\n* Matteo Rossi @mrossi\n\n## Notes\n\n"
+        "* Matteo, will ping people who might be good candidates\n* However, this is fine\n* Jana - we need to land it\n"
+    )
+    speakers = {ln.number: ln.speaker for ln in read_meeting(note, "tsc.md").lines}
+    assert speakers[10] == "Matteo" and speakers[11] is None and speakers[12] == "Jana"

@@ -9,7 +9,7 @@ from typing import Any
 from .dates import meeting_date
 from .markdown import parse_blocks
 from .model import Line, Meeting
-from .speakers import bare_name, lowercase_handles, split_speaker
+from .speakers import attendee_prefix, bare_name, lowercase_handles, split_speaker
 
 _OVERRIDE = re.compile(r"<!--\s*track:\s*(ignore|follow-?up)\s*-->", re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
@@ -64,7 +64,8 @@ class _Walker:
         self.ignore_block = False
         self.attendees: list[str] = []
         self.logins: list[tuple[str, str]] = []
-        self.outer: list[str] = []  # lead-ins of the lists we are inside, outermost first
+        self.outer: list[str] = []
+        self._people_cache: tuple[int, frozenset[str]] = (0, frozenset())  # lead-ins of the lists we are inside, outermost first
 
     @property
     def section(self) -> tuple[str, ...]:
@@ -144,6 +145,8 @@ class _Walker:
             if silenced or self.ignore_level is not None:
                 override = "ignore"
             who, body = split_speaker(text, self.handles)
+            if not who and self.attendees:
+                who, body = attendee_prefix(text, self._people())
             if who:
                 speaker = who
             if in_attendees and depth:
@@ -218,13 +221,16 @@ class _Walker:
 
     def _people(self) -> frozenset[str]:
         """Lower-cased first names and initials of the attendees listed so far."""
+        if self._people_cache[0] == len(self.attendees):
+            return self._people_cache[1]
         out = set()
         for name in self.attendees:
             words = name.lower().split()
             out.add(words[0])
             if len(words) > 1:
                 out.add("".join(w[0] for w in words))
-        return frozenset(out)
+        self._people_cache = (len(self.attendees), frozenset(out))
+        return self._people_cache[1]
 
     def _attendee(self, text: str) -> None:
         login = _LOGIN.search(text)

@@ -116,3 +116,14 @@ def lowercase_handles(text: str) -> frozenset[str]:
 
 
 _HANDLE_PREFIX = re.compile(r"^[ \t]{0,12}(?:[-*+>][ \t]{1,4})?(?:\*\*|__)?([a-z][\w.\-]{1,24})(?:\*\*|__)?:", re.M)
+
+
+_COMMA_PREFIX = re.compile(r"(?P<name>[A-Z][\w'.\-]{1,24}(?: [A-Z][\w'.\-]{1,24})?)(?:,| -| –)\s")
+
+
+def attendee_prefix(text: str, people: frozenset[str]) -> tuple[str | None, str]:
+    """"James, needed to have it" / "Rafael - we have": a speaker only when an attendee has that first name."""
+    m = _COMMA_PREFIX.match(text)
+    if not m or m["name"].split()[0].lower() not in people:
+        return None, text
+    return m["name"], text[m.end() :].lstrip()
