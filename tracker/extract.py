@@ -131,11 +131,17 @@ def evaluate(
     body = line.body
     if possible is None:
         possible = {i: None for i in range(len(rules))}  # type: ignore[misc]
-    applicable = [(rules[i], only) for i, only in sorted(possible.items()) if rules[i].context.holds(line)]
-    hits = [_hit(r, body, only, people) for r, only in applicable if r.weight >= 0]
+    order = sorted(possible.items())
+    hits = [
+        _hit(rules[i], body, only, people)
+        for i, only in order
+        if rules[i].weight >= 0 and rules[i].context.holds(line)
+    ]
     positive = [h for h in hits if h.counts]
     if not positive:
         return hits
+    # Negative rules only matter once something positive matched.
+    negatives = [(rules[i], only) for i, only in order if rules[i].weight < 0 and rules[i].context.holds(line)]
     whole_line = [h for h in positive if h.rule.context.conditional]
     by_sentence: dict[tuple[int, int], list[Hit]] = {}
     for hit in positive:
@@ -148,7 +154,7 @@ def evaluate(
     else:
         bounds = _sentence_bounds(body, 0)
     sentence = body[bounds[0] : bounds[1]]
-    return hits + [_hit(r, sentence, only) for r, only in applicable if r.weight < 0]
+    return hits + [_hit(r, sentence, only) for r, only in negatives]
 
 
 def _noisy_or(hits: list[Hit]) -> float:

@@ -27,11 +27,28 @@ _ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 MIN_LITERAL = 2  # a one-letter literal gates nothing
 
 
+# Words in nearly every line of prose: a gate on them lets everything through.
+_COMMON = frozenset(
+    """to the we it you can will one on in of and is are be for at this that if i a an has have
+    then next work when here do not as or with so but was there they he she all by from up out
+    about what would could should need want""".split()
+)
+
+
+def _commonness(literal: str) -> float:
+    """How often a literal is likely to occur in a line of notes (lower is better for a gate)."""
+    core = literal.strip(" '’.,:;-")
+    if not core or core in _COMMON:
+        return 10.0
+    return 1.0 / len(core)
+
+
 def _best(options: list[set[str]]) -> set[str] | None:
+    """The literal set that lets the fewest lines through: rare, long literals, few of them."""
     options = [o for o in options if o and min(len(s) for s in o) >= MIN_LITERAL]
     if not options:
         return None
-    return max(options, key=lambda o: (min(len(s) for s in o), -len(o)))
+    return min(options, key=lambda o: sum(_commonness(s) for s in o))
 
 
 def _required(items) -> set[str] | None:

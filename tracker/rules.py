@@ -77,6 +77,8 @@ class Context:
     not_heading: re.Pattern | None = None
     # Lines share heading paths; remember each path's verdict (per rule set).
     _sections: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _by_section: bool = field(default=False, init=False, compare=False, repr=False)
+    conditional: bool = field(default=False, init=False, compare=False, repr=False)  # depends on where the line is
 
     def _section_ok(self, section: tuple[str, ...]) -> bool:
         verdict = self._sections.get(section)
@@ -92,6 +94,8 @@ class Context:
         return verdict
 
     def holds(self, line: Line) -> bool:
+        if not self.conditional:
+            return True
         if self.first_line is not None and line.starts_block != self.first_line:
             return False
         if self._by_section and not self._section_ok(line.section):
@@ -112,18 +116,13 @@ class Context:
             return False
         return True
 
-    @property
-    def _by_section(self) -> bool:
-        return any(p is not None for p in (self.section, self.not_section, self.heading, self.not_heading))
-
-    @property
-    def conditional(self) -> bool:
-        """Whether the rule depends on where the line is, not only on its words."""
-        return any(
-            value is not None
-            for value in (self.section, self.not_section, self.heading, self.not_heading, self.lead_in, self.checkbox, self.list_item,
-                          self.list_depth, self.first_line, self.introduces, self.speaker, self.block)
-        )
+    def __post_init__(self) -> None:
+        # Worked out once: holds() runs for every rule on every line.
+        by_section = any(p is not None for p in (self.section, self.not_section, self.heading, self.not_heading))
+        object.__setattr__(self, "_by_section", by_section)
+        others = (self.lead_in, self.checkbox, self.list_item, self.list_depth, self.first_line,
+                  self.introduces, self.speaker, self.block)
+        object.__setattr__(self, "conditional", by_section or any(v is not None for v in others))
 
     def describe(self) -> str:
         parts = []
