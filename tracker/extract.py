@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from typing import Callable, Collection, Mapping
 
 from .model import FollowUp, Line, Meeting
+from .prefilter import Gate
 from .rules import Rule, RuleSet
 from .speakers import split_speaker
 
@@ -38,6 +40,20 @@ _MARKER = re.compile(
 _LEADING_JUNK = re.compile(r"^[\s\-*+<>(•–—:]+")
 _TRAILING_JUNK = re.compile(r"[\s.,;:!?\-–—]+$")
 _NORMAL = re.compile(r"[^\w]+")
+_MARKUP_CHAR = re.compile(r"[*_`~<>]")  # _MARKDOWN matches none of a text without one of these
+
+
+# These searches try every position of a text; most texts have nothing for them to remove.
+def _unlink(text: str) -> str:
+    return _LINK.sub(r"\1", text) if "](" in text else text
+
+
+def _unmark(text: str) -> str:
+    return _MARKDOWN.sub("", text) if _MARKUP_CHAR.search(text) else text
+
+
+def _untail(text: str) -> str:
+    return _TRAILING_JUNK.sub("", text) if text and (text[-1].isspace() or text[-1] in ".,;:!?-–—") else text
 
 
 @dataclass(frozen=True)
@@ -87,11 +103,9 @@ def known_people(meeting: Meeting) -> frozenset[str]:
     return frozenset(known)
 
 
-def _hit(rule: Rule, text: str, only: list[int] | None = None, people: frozenset[str] = frozenset()) -> Hit:
-    m = rule.first_match(text, only)
-    if m is None:
-        return Hit(rule, None, weight=rule.weight)
-    veto = rule.veto(text)
+def _verdict(rule: Rule, m: re.Match, text: str, unless: Collection[int] | None, people: frozenset[str]) -> Hit:
+    """The hit of a rule whose pattern matched ``text``; ``unless``: its veto patterns worth trying (None: all)."""
+    veto = rule.veto(text, unless)
     owner = _clean_owner(m.groupdict().get("owner"))
     weight = rule.weight
     if rule.known_owner and owner and people and not {owner.lower(), owner.split()[0].lower()} & people:
@@ -105,21 +119,65 @@ def _hit(rule: Rule, text: str, only: list[int] | None = None, people: frozenset
     return Hit(rule, m.group(0), position, owner, veto.group(0) if veto else None, weight=weight)
 
 
+def _hit(rule: Rule, text: str, only: Collection[int] | None = None, people: frozenset[str] = frozenset()) -> Hit | None:
+    """The rule's verdict on ``text``, or None when no pattern matches (most rules on most lines)."""
+    m = rule.first_match(text, only)
+    return None if m is None else _verdict(rule, m, text, None, people)
+
+
+class _Ungated:
+    """Tries every pattern of every rule: for ``evaluate`` without a rule set's gate."""
+
+    def __init__(self, count: int) -> None:
+        self.every: dict[int, None] = dict.fromkeys(range(count))
+
+    def candidates(self, text: str) -> dict[int, None]:
+        return self.every
+
+    dampers = vetoes = candidates
+
+
+def _hits(
+    line: Line,
+    text: str,
+    rules: tuple[Rule, ...],
+    possible: Mapping[int, Collection[int] | None],
+    vetoes: Callable[[str], Mapping[int, Collection[int] | None]],
+    people: frozenset[str],
+    dampers: bool,
+) -> list[Hit]:
+    """The hits on ``text`` of the rules in ``possible``: the positive ones, or the dampers."""
+    found = []
+    unless = None  # the veto patterns that could match: looked up once a rule matches
+    for i in sorted(possible):
+        rule = rules[i]
+        if (rule.weight < 0) == dampers and rule.context.holds(line):
+            m = rule.first_match(text, possible[i])
+            if m is not None:
+                if unless is None:
+                    unless = vetoes(text)
+                found.append(_verdict(rule, m, text, unless.get(i, ()), people))
+    return found
+
+
 def rule_fires(rule: Rule, line: Line) -> bool:
     """Whether one rule, on its own, matches this line (context holds, matched, not vetoed)."""
-    return rule.context.holds(line) and _hit(rule, line.body).counts
+    if not rule.context.holds(line):
+        return False
+    hit = _hit(rule, line.body)
+    return hit is not None and hit.counts
 
 
 def evaluate(
     line: Line,
     rules: tuple[Rule, ...],
-    possible: dict[int, list[int]] | None = None,
+    gate: Gate | _Ungated | None = None,
     people: frozenset[str] = frozenset(),
 ) -> list[Hit]:
-    """Every rule whose context holds, with whether it matched or was vetoed.
+    """Every rule whose context holds and that matched, with whether it was vetoed.
 
-    ``possible``, from the rule set's gate, maps rule indexes to the patterns
-    that can match at all; the others are reported as not matching untried.
+    ``gate``, the rule set's (built on these ``rules``), tells which patterns
+    can match at all; the others are not tried.
 
     Evidence is weighed per sentence: weak hints in two different sentences
     of a long line ("we need X. ... I'd like Y") do not add up, and the line
@@ -129,19 +187,12 @@ def evaluate(
     the tests" is still a need.
     """
     body = line.body
-    if possible is None:
-        possible = {i: None for i in range(len(rules))}  # type: ignore[misc]
-    order = sorted(possible.items())
-    hits = [
-        _hit(rules[i], body, only, people)
-        for i, only in order
-        if rules[i].weight >= 0 and rules[i].context.holds(line)
-    ]
+    gate = gate or _Ungated(len(rules))
+    hits = _hits(line, body, rules, gate.candidates(body), gate.vetoes, people, dampers=False)
     positive = [h for h in hits if h.counts]
     if not positive:
         return hits
     # Negative rules only matter once something positive matched.
-    negatives = [(rules[i], only) for i, only in order if rules[i].weight < 0 and rules[i].context.holds(line)]
     whole_line = [h for h in positive if h.rule.context.conditional]
     by_sentence: dict[tuple[int, int], list[Hit]] = {}
     for hit in positive:
@@ -154,7 +205,8 @@ def evaluate(
     else:
         bounds = _sentence_bounds(body, 0)
     sentence = body[bounds[0] : bounds[1]]
-    return hits + [_hit(r, sentence, only) for r, only in negatives]
+    # Negative rules: only now, and only in that sentence, are they worth looking for.
+    return hits + _hits(line, sentence, rules, gate.dampers(sentence), gate.vetoes, frozenset(), dampers=True)
 
 
 def _noisy_or(hits: list[Hit]) -> float:
@@ -203,22 +255,22 @@ def _strip_brackets(text: str) -> str:
 
 def make_title(text: str) -> str:
     """A readable issue title: no markdown, markers or trailing punctuation, under 80 characters."""
-    title = _LINK.sub(r"\1", text)
-    title = _MARKDOWN.sub("", title)
+    title = _unlink(text)
+    title = _unmark(title)
     title = _LEADING_JUNK.sub("", title)
     title = _MARKER.sub("", title)
     title = split_speaker(title)[1]  # "Action: SRL: document ..." -> "document ..."
     title = " ".join(title.split())
-    title = _TRAILING_JUNK.sub("", _strip_brackets(title.strip()))
+    title = _untail(_strip_brackets(title.strip()))
     if len(title) > TITLE_LIMIT:
         cut = title[: TITLE_LIMIT - 1].rsplit(" ", 1)[0]
-        title = _TRAILING_JUNK.sub("", cut) + "…"
+        title = _untail(cut) + "…"
     return title[:1].upper() + title[1:]
 
 
 def normalise(text: str) -> str:
     """Lower case, without markdown or punctuation, spaces collapsed: what ids are made from."""
-    return " ".join(_NORMAL.sub(" ", _MARKDOWN.sub("", text).lower()).split())
+    return " ".join(_NORMAL.sub(" ", _unmark(text).lower()).split())
 
 
 def follow_up_id(path: str, text: str, occurrence: int) -> str:
@@ -249,7 +301,7 @@ def candidates(meeting: Meeting, ruleset: RuleSet) -> list[Candidate]:
     for line in meeting.lines:
         if line.override == "ignore" or line.block == "heading" or not line.body:
             continue
-        hits = evaluate(line, rules, gate.candidates(line.body), people)
+        hits = evaluate(line, rules, gate, people)
         score = confidence(hits)
         if line.override == "follow-up":
             score = 1.0

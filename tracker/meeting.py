@@ -46,6 +46,8 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def _override_of(text: str) -> str | None:
+    if "<!--" not in text:  # most lines: skip the search
+        return None
     m = _OVERRIDE.search(text)
     if not m:
         return None
@@ -59,6 +61,7 @@ class _Walker:
         self.handles = handles  # lower-case names this note uses as speakers
         self.lines: list[Line] = []
         self.headings: list[tuple[int, str]] = []
+        self.section: tuple[str, ...] = ()  # the headings' texts, kept in step with them
         self.ignore_level: int | None = None  # inside a section silenced by an override
         self.pending: str | None = None  # a standalone override waiting for its block
         self.ignore_block = False
@@ -66,10 +69,6 @@ class _Walker:
         self.logins: list[tuple[str, str]] = []
         self.outer: list[str] = []
         self._people_cache: tuple[int, frozenset[str]] = (0, frozenset())  # lead-ins of the lists we are inside, outermost first
-
-    @property
-    def section(self) -> tuple[str, ...]:
-        return tuple(text for _, text in self.headings)
 
     def walk(self, tokens: list[dict[str, Any]], depth: int, speaker: str | None, lead_in: str | None, block: str) -> None:
         last_text: str | None = lead_in if depth else None
@@ -119,6 +118,7 @@ class _Walker:
             self.headings.pop()
         text = _MD_NOISE.sub("", _HEADING_LINK.sub(r"\1", tok["text"].strip().split("\n")[0])).strip()
         self.headings.append((level, text))
+        self.section = tuple(text for _, text in self.headings)
         self.lines.append(Line(tok["line"], text, text, self.section[:-1], block="heading", starts_block=True))
 
     def _paragraph(self, tok: dict[str, Any], depth: int, speaker: str | None, lead_in: str | None, block: str) -> str | None:
@@ -126,6 +126,7 @@ class _Walker:
         silenced = pending == "ignore"
         force_next = pending == "follow-up"
         in_attendees = bool(self.headings) and bool(_ATTENDEE_SECTION.search(self.headings[-1][1]))
+        outer_lead_ins = tuple(reversed(self.outer))
         checkbox = None
         last = None
         for i, raw in enumerate(tok["text"].split("\n")):
@@ -160,7 +161,7 @@ class _Walker:
                     speaker=speaker,
                     list_depth=depth,
                     lead_in=lead_in,
-                    outer_lead_ins=tuple(reversed(self.outer)),
+                    outer_lead_ins=outer_lead_ins,
                     checkbox=checkbox if i == 0 else None,
                     block=block,
                     starts_block=i == 0,

@@ -39,7 +39,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 from .model import KINDS, Line
 from .prefilter import Gate
@@ -77,6 +77,7 @@ class Context:
     not_heading: re.Pattern | None = None
     # Lines share heading paths; remember each path's verdict (per rule set).
     _sections: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _lead_ins: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # the items of a list share one
     _by_section: bool = field(default=False, init=False, compare=False, repr=False)
     conditional: bool = field(default=False, init=False, compare=False, repr=False)  # depends on where the line is
 
@@ -91,6 +92,12 @@ class Context:
                 and not (self.not_heading is not None and self.not_heading.search(innermost))
             )
             self._sections[section] = verdict
+        return verdict
+
+    def _lead_in_ok(self, lead_ins: tuple[str, ...]) -> bool:
+        verdict = self._lead_ins.get(lead_ins)
+        if verdict is None:
+            verdict = self._lead_ins[lead_ins] = any(self.lead_in.search(text) for text in lead_ins)
         return verdict
 
     def holds(self, line: Line) -> bool:
@@ -110,7 +117,7 @@ class Context:
             return False
         if self.block is not None and line.block not in self.block:
             return False
-        if self.lead_in is not None and not any(self.lead_in.search(text) for text in _lead_ins(line)):
+        if self.lead_in is not None and not self._lead_in_ok(_lead_ins(line)):
             return False
         if self.introduces is not None and line.introduces != self.introduces:
             return False
@@ -156,19 +163,20 @@ class Rule:
     source: str
     known_owner: bool = False  # halve the weight when the owner it names is nobody the notes mention
 
-    def first_match(self, text: str, only: list[int] | None = None) -> re.Match | None:
+    def first_match(self, text: str, only: Collection[int] | None = None) -> re.Match | None:
         """The first pattern's match; ``only`` limits the try to these pattern indexes."""
-        for index, pattern in enumerate(self.patterns):
-            if only is not None and index not in only:
-                continue
-            m = pattern.search(text)
+        patterns = self.patterns
+        for index in range(len(patterns)) if only is None else sorted(only):
+            m = patterns[index].search(text)
             if m:
                 return m
         return None
 
-    def veto(self, text: str) -> re.Match | None:
-        for pattern in self.unless:
-            m = pattern.search(text)
+    def veto(self, text: str, only: Collection[int] | None = None) -> re.Match | None:
+        """The first ``unless`` pattern's match; ``only`` limits the try to these indexes."""
+        unless = self.unless
+        for index in range(len(unless)) if only is None else sorted(only):
+            m = unless[index].search(text)
             if m:
                 return m
         return None
@@ -186,7 +194,12 @@ class RuleSet:
     @cached_property
     def gate(self) -> Gate:
         """Skips the patterns that cannot match a line (see prefilter.py); built once."""
-        return Gate([(i, k, p) for i, r in enumerate(self.active) for k, p in enumerate(r.patterns)])
+        dampers = frozenset(i for i, r in enumerate(self.active) if r.weight < 0)
+        return Gate(
+            [(i, k, p) for i, r in enumerate(self.active) for k, p in enumerate(r.patterns)],
+            dampers,
+            [(i, k, p) for i, r in enumerate(self.active) for k, p in enumerate(r.unless)],
+        )
 
 
 def builtin_rules_dir() -> Path:

@@ -72,6 +72,8 @@ def _plausible(name: str, handles: frozenset[str]) -> bool:
 
 def split_speaker(text: str, handles: frozenset[str] = frozenset()) -> tuple[str | None, str]:
     """(speaker, rest of the line) for a line that opens with a speaker prefix."""
+    if ":" not in text:  # most lines: no prefix can end there
+        return None, text
     m = _SPEAKER.match(text)
     if not m or bool(m["open"]) != bool(m["close"]) and m["close"]:
         return None, text
