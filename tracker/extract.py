@@ -10,7 +10,7 @@ from typing import Callable, Collection, Mapping
 from .model import FollowUp, Line, Meeting
 from .prefilter import Gate
 from .rules import Rule, RuleSet
-from .speakers import split_speaker
+from .speakers import NOT_NAMES, split_speaker
 
 MAX_SPAN = 6  # a follow-up never covers more lines than this
 DEFAULT_MIN_CONFIDENCE = 0.5
@@ -77,7 +77,8 @@ def _clean_owner(name: str | None) -> str | None:
     if not name:
         return None
     name = name.strip(" @*_`()[]:,")
-    if not name or name.split()[0].lower() in _NOT_OWNERS:
+    first = name.split()[0].lower() if name else ""
+    if not first or first in _NOT_OWNERS or first in NOT_NAMES:
         return None
     return name
 

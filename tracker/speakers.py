@@ -42,6 +42,7 @@ NOT_NAMES = frozenset(
     charter email lts history features verifier refine infra commit milestone alternatives
     naming regalloc soon recall all eventually exceptions egraphs verification optimization
     debugging testing fuzzing refactoring clarification background aside nit nits todo
+    times dates venue hotel hotels travel dinner lunch breakfast schedule timeline deadline
     """.split()
 )
 _PARTICLES = frozenset("van von de der den da di du la le del dos bin".split())
