@@ -9,15 +9,17 @@ instead. The gate never changes a result, only skips work: every test it
 makes is implied by a match.
 
 Testing hundreds of literals one by one would cost more than the searches it
-saves, so the gate works on words. The analysis also notes where a pattern
-puts a word edge (``\\b``, ``^``, a space, ``(?:\\w+ )?``), so most literals
-are known to hold a whole word of the line ("will" in "we will "): one
-``\\w+`` pass and one set intersection find the few literals worth a
-substring check. Literals without a provably whole word ("'ll") are checked
-as substrings; the requirement looked up first avoids them when it can.
+saves, so the gate works on words (runs of letters and digits). The analysis
+notes where a pattern puts a word edge (``\\b``, ``^``, a space, the end of
+``(?:\\w+ )?``), so most literals are known to hold a whole word of the line
+("will" in "we will "): one pass over the line and one set intersection find
+the few literals worth a substring check. Literals without a provably whole
+word ("miscompil") are looked for as substrings.
 
-Like the trie-based gate before it, everything is compared lower-cased: a
-match, lower-cased, contains one literal of each requirement.
+Text is compared folded, lower-cased the way re's IGNORECASE compares
+characters, so a match, folded, holds one folded literal of each requirement.
+Positive rules, dampers and vetoes (``unless``) each have their own index:
+most lines need only the first.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ EDGE = "\0"  # marks such a position inside a literal (a pattern holding a NUL i
 MAX_STRINGS = 256  # a finite piece of a pattern with more strings than this is not spelled out
 MAX_REPEAT = 3  # "x{0,3}" is spelled out, "x{0,4}" is not
 
-_WORD = re.compile(r"[^\W_]+")  # letters and digits: "_" separates words too, as in "__add__"
+# Words here are runs of letters and digits: "_" separates them too, as in "__add__".
+_WORD = re.compile(r"[^\W_]+")
 Strings = frozenset  # folded literal strings, possibly holding EDGE
 
 
@@ -101,7 +104,9 @@ class _Shape:
     empty: bool  # it can match the empty string
     first: bool  # every non-empty match starts with a non-word character
     last: bool  # every non-empty match ends with a non-word character
-    edge: bool = False  # zero-width, and a word character next to it has a non-word one (or an end) across
+    # When it matches the empty string, that spot is an edge: a word character
+    # on one side has a non-word character (or an end of the text) on the other.
+    edge: bool = False
 
 
 _UNKNOWN = _Shape(False, False, False)
@@ -129,7 +134,8 @@ def _sequence_shape(shapes: list[_Shape]) -> _Shape:
                 break
         return True
 
-    return _Shape(all(s.empty for s in shapes), edge(shapes, "first"), edge(reversed(shapes), "last"))
+    empty = all(s.empty for s in shapes)
+    return _Shape(empty, edge(shapes, "first"), edge(reversed(shapes), "last"), empty and any(s.edge for s in shapes))
 
 
 _TEXT = "text"  # not an sre opcode: a run of literal characters, taken together (see _merged)
@@ -171,11 +177,12 @@ def _shape(op, arg, narrow: bool) -> _Shape:
         return _items_shape(arg[3], narrow or bool(arg[1] & _NARROW_FLAGS))
     if op == _c.BRANCH:
         shapes = [_items_shape(alt, narrow) for alt in arg[1]]
-        return _Shape(any(s.empty for s in shapes), all(s.first for s in shapes), all(s.last for s in shapes))
+        empties = [s for s in shapes if s.empty]
+        return _Shape(bool(empties), all(s.first for s in shapes), all(s.last for s in shapes), all(s.edge for s in empties))
     if op in _REPEATS:
         low, _high, items = arg
         body = _items_shape(items, narrow)
-        return _Shape(low == 0 or body.empty, body.first, body.last)
+        return _Shape(low == 0 or body.empty, body.first, body.last, low > 0 and body.edge)
     if op in (_c.GROUPREF, _c.GROUPREF_EXISTS):
         return _Shape(True, False, False)
     return _UNKNOWN  # any character, a negated or wide class
@@ -188,7 +195,7 @@ def _shape(op, arg, narrow: bool) -> _Shape:
 class _Part:
     """What a piece of a pattern can match: its exact strings when few, else what it requires."""
 
-    exact: Strings | None  # every string it can match, lower-cased, when finite and small
+    exact: Strings | None  # every string it can match, folded, when finite and small
     required: list[Strings]  # when not exact: each set has a string in every match
 
 
@@ -219,7 +226,8 @@ def _sequence(items, narrow: bool, before: bool = False, after: bool = False) ->
     # edge_at[i]: the text from item i on starts with a non-word character or ends.
     edge_at = [after] * (len(items) + 1)
     for i in range(len(items) - 1, -1, -1):
-        edge_at[i] = shapes[i].edge or (shapes[i].first and (edge_at[i + 1] or not shapes[i].empty))
+        shape = shapes[i]
+        edge_at[i] = shape.first and (not shape.empty or shape.edge or edge_at[i + 1])
     start = frozenset([""])
     run, required, finite = start, [], True
     run_at_edge = before  # the run being spelled out starts next to a non-word character or the start
@@ -246,7 +254,7 @@ def _sequence(items, narrow: bool, before: bool = False, after: bool = False) ->
         if part.exact is not None:
             edge_before = all(_ends_at_edge(s, edge_before) for s in part.exact)
         else:
-            edge_before = shapes[i].last and (edge_before or not shapes[i].empty)
+            edge_before = shapes[i].last and (not shapes[i].empty or shapes[i].edge or edge_before)
         if part.exact is None:
             run, run_at_edge = start, edge_before
     if finite:
