@@ -64,7 +64,6 @@ class _Walker:
         self.section: tuple[str, ...] = ()  # the headings' texts, kept in step with them
         self.ignore_level: int | None = None  # inside a section silenced by an override
         self.pending: str | None = None  # a standalone override waiting for its block
-        self.ignore_block = False
         self.attendees: list[str] = []
         self.logins: list[tuple[str, str]] = []
         self.outer: list[str] = []

@@ -358,12 +358,6 @@ def requirements(pattern: re.Pattern) -> tuple[Strings, ...]:
     return tuple(_requirements(_sequence(parsed, narrow=bool(pattern.flags & _NARROW_FLAGS))))
 
 
-def required_literals(pattern: re.Pattern) -> set[str] | None:
-    """The literals of the requirement the gate looks up first (None: the pattern is always run)."""
-    best = _best(requirements(pattern))
-    return None if best is None else {s.replace(EDGE, "") for s in best}
-
-
 # --- a quicker first search ------------------------------------------------------------------
 
 
