@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -16,21 +15,9 @@ from .meeting import read_meeting
 from .model import FollowUp
 from .rules import RuleError, RuleSet, load_rules
 from .sources import Problem, find_notes, read_note
+from .console import EXIT_FAILED, EXIT_OK, error as _error, use_color as _use_color, warn as _warn
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PROGRESS_AFTER = 50  # files; shorter scans finish before a bar helps
-
-
-def _use_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def _error(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-
-
-def _warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
 
 
 def rule_options(func):
@@ -292,3 +279,10 @@ def explain(location, min_confidence, rule_dirs, disabled):
         verdict = "not a follow-up"
     click.echo(f"  confidence: {score:.2f} (threshold {min_confidence:.2f}): {verdict}")
     sys.exit(EXIT_OK)
+
+
+# Registered last: these commands live in their own module.
+from .cli_sync import config_group, sync  # noqa: E402
+
+main.add_command(sync)
+main.add_command(config_group)

@@ -1,0 +1,227 @@
+"""`track sync` from end to end: read the notes, read the tracker, plan, apply.
+
+The plan is pure (plan.py); this module does the I/O around it: which notes,
+which commit, which issues, which logins can be assigned, and then the
+writes, one at a time, within the run's write budget.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .extract import extract
+from .github import GitHubError, GitHubIssues, Invalid, NotFound
+from .meeting import read_meeting
+from .plan import Action, Desired, Links, Plan, desired_from, reconcile
+from .render import LABEL_DESCRIPTION_LIMIT, cut
+from .rules import RuleSet
+from .sources import Problem, decode
+
+KIND_COLORS = {"action": "1d76db", "need": "fbca04", "problem": "d93f0b", "question": "cc317c"}
+BASE_COLOR, SERIES_COLOR, RULE_COLOR = "0e8a16", "c5def5", "ededed"
+
+
+# --- the notes side ----------------------------------------------------------------------
+
+
+@dataclass
+class Notes:
+    desired: list[Desired]
+    existing: set[str]  # every note path the config selects, read or not
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_notes(root: Path, paths: list[str], existing: set[str], config: Config, ruleset: RuleSet) -> Notes:
+    """What the notes at ``paths`` (relative to ``root``) want filed, weak candidates included."""
+    notes = Notes([], existing)
+    for rel in paths:
+        try:
+            data = (root / rel).read_bytes()
+        except OSError as exc:
+            notes.problems.append(Problem(rel, f"cannot read: {exc.strerror or exc}"))
+            continue
+        text, problem = decode(data, rel)
+        if problem:
+            notes.problems.append(problem)
+        if text is None:
+            continue
+        meeting = read_meeting(text, rel, rel)
+        raw_lines = meeting_lines(text)
+        notes.desired.extend(desired_from(meeting, extract(meeting, ruleset, 0.0), raw_lines, config))
+    return notes
+
+
+def meeting_lines(text: str) -> list[str]:
+    """The note's physical lines, numbered as the parser numbers them."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def notes_commit(root: Path, ref: str | None, env: dict[str, str]) -> str | None:
+    """The commit the links point at: --ref, else GITHUB_SHA, else HEAD of the notes checkout."""
+    if ref:
+        return ref
+    if env.get("GITHUB_SHA"):
+        return env["GITHUB_SHA"]
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def repository_root(start: Path) -> Path:
+    try:
+        done = subprocess.run(["git", "-C", str(start), "rev-parse", "--show-toplevel"], capture_output=True,
+                              text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return start
+    return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else start
+
+
+# --- the plan ------------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    plan: Plan
+    warnings: list[str] = field(default_factory=list)
+    refused: str | None = None  # why nothing may be written (the flood guard)
+
+
+def make_plan(
+    client: GitHubIssues, notes: Notes, config: Config, links: Links, scope: set[str] | None,
+    backfill: bool = False, max_writes: int | None = None,
+) -> Planned:
+    """Read the tracker, then plan; a few extra reads only when the plan has writes that need them."""
+    repo = client.repo
+    tracked = client.tracked(config.labels.base)
+
+    def plan_with(issues, unassignable=frozenset()) -> Plan:
+        return reconcile(notes.desired, issues, config, links, notes.existing, scope, unassignable, repo)
+
+    plan = plan_with(tracked)
+    if plan.of("create"):
+        # An issue a person detached (base label removed) must not come back as a new one.
+        known = {t.number for t in tracked}
+        detached = [t for t in client.marked_elsewhere(config.labels.base) if t.number not in known]
+        if detached:
+            tracked = tracked + detached
+            plan = plan_with(tracked)
+    warnings = []
+    logins = sorted({a for act in plan.actions if act.op in ("create", "update") for a in act.fields.get("assignees", [])})
+    unassignable = frozenset(login.casefold() for login in logins if not client.can_assign(login))
+    if unassignable:
+        for login in sorted(unassignable):
+            warnings.append(f"@{login} cannot be assigned issues in {repo}: filed without an assignee "
+                            f"(check the people map in {config.source or 'the config'})")
+        plan = plan_with(tracked, unassignable)
+    limit = config.max_writes if max_writes is None else max_writes
+    return Planned(plan, warnings, flood_guard(plan, config, backfill, limit))
+
+
+def flood_guard(plan: Plan, config: Config, backfill: bool, max_writes: int) -> str | None:
+    """Refuse a first sync that would flood the tracker with old follow-ups."""
+    creates = len(plan.of("create"))
+    if backfill or config.start or plan.tracked or creates <= max_writes:
+        return None
+    return (f"this first sync would create {creates} issues, more than max_writes ({max_writes}): "
+            f"set `start` in {config.source or '.github/track.toml'} to file only meetings from that date on, "
+            f"or pass --backfill to file them all")
+
+
+# --- applying ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    done: list[tuple[Action, int | None]] = field(default_factory=list)  # with the issue number
+    failed: list[tuple[Action, str]] = field(default_factory=list)
+    labels_created: list[str] = field(default_factory=list)
+    writes: int = 0
+    left: list[Action] = field(default_factory=list)  # not attempted: the write budget ran out
+    stopped: str | None = None
+
+    def count(self, op: str) -> int:
+        return sum(1 for action, _ in self.done if action.op == op)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.left and self.stopped is None
+
+
+def label_spec(name: str, config: Config) -> tuple[str, str]:
+    """Colour and description for a label track creates."""
+    if name == config.labels.base:
+        return BASE_COLOR, "A follow-up from meeting notes, filed by track"
+    for kind, label in config.labels.kinds.items():
+        if name == label:
+            return KIND_COLORS[kind], f"A follow-up of kind '{kind}', filed by track"
+    prefix = config.labels.series_prefix
+    if config.labels.series and prefix and name.startswith(prefix):
+        return SERIES_COLOR, cut(f"Follow-ups from the {name[len(prefix):]} meetings", LABEL_DESCRIPTION_LIMIT)
+    return RULE_COLOR, "Added by a track rule"
+
+
+def apply(plan: Plan, client: GitHubIssues, config: Config, max_writes: int, progress=None) -> Outcome:
+    """Carry out the plan's writes in order, stopping cleanly at ``max_writes``."""
+    out = Outcome()
+    actions = [a for a in plan.actions if a.op != "skip"]
+    try:
+        _create_labels(actions, client, config, max_writes, out)
+    except GitHubError as exc:
+        out.stopped = f"could not create labels: {exc}"
+        out.left = actions
+        return out
+    for index, action in enumerate(actions):
+        if out.writes + action.writes > max_writes:
+            out.left = actions[index:]
+            out.stopped = f"max_writes ({max_writes}) reached"
+            break
+        try:
+            number = _apply_one(action, client, out)
+        except (Invalid, NotFound) as exc:  # this item only: go on with the others
+            out.failed.append((action, str(exc)))
+            continue
+        except GitHubError as exc:  # GitHub is not answering: stop, the next run converges
+            out.failed.append((action, str(exc)))
+            out.left = actions[index + 1:]
+            out.stopped = "GitHub stopped answering"
+            break
+        out.done.append((action, number))
+        if progress:
+            progress(action, number)
+    return out
+
+
+def _create_labels(actions: list[Action], client: GitHubIssues, config: Config, max_writes: int, out: Outcome) -> None:
+    wanted = list(dict.fromkeys(l for a in actions for l in a.fields.get("labels", [])))
+    if not wanted:
+        return
+    existing = client.labels()
+    for name in wanted:
+        if name.casefold() in existing or out.writes >= max_writes:
+            continue
+        color, description = label_spec(name, config)
+        client.create_label(name, color, description)
+        out.writes += 1
+        out.labels_created.append(name)
+
+
+def _apply_one(action: Action, client: GitHubIssues, out: Outcome) -> int | None:
+    if action.op == "create":
+        number = client.create_issue(action.fields, action.id or "")
+        out.writes += 1
+        return number
+    if action.comment is not None:
+        # The comment goes first: a close or a removal mark never happens without it.
+        if client.comment(action.issue, action.comment, f"{action.id} {action.op}"):
+            out.writes += 1
+    if action.fields:
+        client.edit_issue(action.issue, action.fields)
+        out.writes += 1
+    return action.issue
+
