@@ -56,8 +56,8 @@ class RetryPolicy:
 @dataclass
 class Pacing:
     write_interval: float = 3.0
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = field(default=lambda seconds: time.sleep(seconds))
+    clock: Callable[[], float] = field(default=lambda: time.monotonic())
     waited: float = 0.0  # seconds spent waiting on retries and rate limits so far
     _last_write: float | None = field(default=None, repr=False)
 
@@ -232,31 +232,28 @@ class GitHubIssues:
             next_url, next_params = _next_link(headers), None
 
     def _write(self, verb: str, url: str, body: dict, recover: Callable[[], object] | None = None) -> tuple[dict, dict]:
-        """A write, paced; a POST is retried only after ``recover`` finds it was not applied."""
-        self.pacing.before_write()
+        """A write, paced; before trying a write again, ``recover`` may find it was applied after all."""
+        return self._call(verb, url, body=body, recover=recover, write=True)
+
+    def _request(self, verb: str, url: str, params: dict | None = None) -> tuple[dict, object]:
+        return self._call(verb, url, params=params)
+
+    def _call(self, verb: str, url: str, params: dict | None = None, body: dict | None = None,
+              recover: Callable[[], object] | None = None, write: bool = False) -> tuple[dict, object]:
         attempt = 0
         while True:
             attempt += 1
+            if write:
+                self.pacing.before_write()
             try:
-                return self.requester.requestJsonAndCheck(verb, url, input=body)
+                return self.requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
             except Exception as exc:  # noqa: BLE001 - classified below
                 wait = self._retry_wait(exc, attempt, verb, url)
-            self._wait(wait, verb, url)
+            self._wait(wait)
             if recover is not None:
                 found = recover()
                 if found is not None:
                     return {}, {"number": found, "id": found}
-            self.pacing.before_write()
-
-    def _request(self, verb: str, url: str, params: dict | None = None) -> tuple[dict, object]:
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return self.requester.requestJsonAndCheck(verb, url, parameters=params)
-            except Exception as exc:  # noqa: BLE001 - classified below
-                wait = self._retry_wait(exc, attempt, verb, url)
-            self._wait(wait, verb, url)
 
     def _retry_wait(self, exc: Exception, attempt: int, verb: str, url: str) -> float:
         """Seconds to wait before trying again; raises GitHubError when it must not be retried."""
@@ -277,7 +274,7 @@ class GitHubIssues:
             ) from None
         return wait
 
-    def _wait(self, seconds: float, verb: str, url: str) -> None:
+    def _wait(self, seconds: float) -> None:
         self.pacing.waited += seconds
         self.pacing.sleep(seconds)
 

@@ -280,16 +280,17 @@ def _for_desired(d: Desired, issue: Tracked | None, config: Config, links: Links
             return Action("skip", f"the meeting ({d.source.meeting_date}) is before start ({config.start})",
                           d.content.title, **where)
         return _create(d, links, unassignable, where)
+    mark = issue.mark
+    if mark.id == d.id and mark.fingerprint == d.content.fingerprint(d.source) and mark.removed is None:
+        return None
     if not issue.labelled:
         return Action("skip", f"detached: a person removed the '{config.labels.base}' label", issue.title,
                       issue=issue.number, **where)
     if issue.state != "open":
-        return Action("skip", "closed on GitHub: track never reopens an issue", issue.title, issue=issue.number, **where)
+        return Action("skip", "closed on GitHub: track never reopens or edits a closed issue", issue.title,
+                      issue=issue.number, **where)
     if d.hold == WEAK:
         return None  # still in the notes, though weaker now: leave the issue as it is
-    mark = issue.mark
-    if mark.id == d.id and mark.fingerprint == d.content.fingerprint(d.source) and mark.removed is None:
-        return None
     return _update(d, issue, links, unassignable, where)
 
 
@@ -311,13 +312,13 @@ def _create(d: Desired, links: Links, unassignable: frozenset[str], where: dict)
 
 def _update(d: Desired, issue: Tracked, links: Links, unassignable: frozenset[str], where: dict) -> Action:
     old = issue.mark
-    person_titled = issue.title != old.title
-    title = old.title if person_titled else d.content.title
+    person_titled = issue.title != old.title  # then the title stays theirs, and the mark keeps ours
+    title = issue.title if person_titled else d.content.title
     labels = _labels_after(issue.labels, old.labels, d.content.labels)
     person_assigned = tuple(sorted(issue.assignees)) != tuple(sorted(old.assignees))
     assignees = issue.assignees if person_assigned else _wanted_assignees(d, unassignable)
-    mark = Mark(d.id, d.path, d.text, d.content.fingerprint(d.source), title, d.content.labels,
-                old.assignees if person_assigned else assignees)
+    mark = Mark(d.id, d.path, d.text, d.content.fingerprint(d.source), old.title if person_titled else title,
+                d.content.labels, old.assignees if person_assigned else assignees)
     managed = managed_body(d.content, d.source, _link(d, links), mark, room=room_for_managed(issue.body),
                            show_login=bool(assignees) and d.content.login in assignees)
     fields = {"body": splice(issue.body, managed)}
