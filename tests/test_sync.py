@@ -274,10 +274,16 @@ def test_removing_the_base_label_detaches_an_issue_for_good(ws):
     synced(ws)
     number = by_title(ws)["Priya to bisect the segfault"]["number"]
     ws.fake.issues[number]["labels"] = ["kind: action"]
-    ws.write(NOTE, NOTE_TEXT.replace("- [x] Dana", "- [ ] Tom to file the follow-up issue\n- [x] Dana"))
+    with_new = NOTE_TEXT.replace("- [x] Dana", "- [ ] Tom to file the follow-up issue\n- [x] Dana")
+    ws.write(NOTE, with_new)
     plan = ws.plan()
-    ops = sorted((a["op"], a["title"]) for a in plan["actions"])
-    assert ops == [("create", "Tom to file the follow-up issue"), ("skip", "Priya to bisect the segfault")]
+    assert [(a["op"], a["title"]) for a in plan["actions"]] == [("create", "Tom to file the follow-up issue")]
+    synced(ws)
+    assert len(ws.fake.issues) == 5
+    ws.write(NOTE, with_new.replace("- [ ] Priya to bisect", "- [ ] Priya to bisect again"))
+    plan = ws.plan()
+    assert [(a["op"], a["issue"]) for a in plan["actions"]] == [("skip", number)]
+    assert "detached" in plan["actions"][0]["reason"]
     synced(ws)
     assert len(ws.fake.issues) == 5
     assert ws.fake.issues[number]["labels"] == ["kind: action"]
