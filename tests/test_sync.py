@@ -440,3 +440,12 @@ def test_step_summary_is_written_in_actions(tmp_path):
         synced(ws)
         text = summary.read_text()
         assert text.startswith("## track sync: acme/notes") and "| created | [#1](https://github.com/acme/notes/issues/1)" in text
+
+
+def test_labels_that_exist_in_another_case_are_reused_not_fought_over(ws):
+    ws.fake.add_issue("Unrelated", "Filed by hand.", labels=["Follow-Up", "Kind: Need"])
+    synced(ws)
+    issue = by_title(ws)["One more PR needed for arm64 support"]
+    assert {l.casefold() for l in issue["labels"]} == {"follow-up", "kind: need", "meeting: wasmtime"}
+    assert "follow-up" not in ws.fake.labels  # the existing "Follow-Up" was used
+    assert _writes_after(ws) == 0

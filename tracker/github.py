@@ -142,7 +142,7 @@ class GitHubIssues:
             params["creator"] = login
         out = []
         for raw in self._list(f"{self.base}/issues", params):
-            if base_label not in _label_names(raw):
+            if base_label.casefold() not in {name.casefold() for name in _label_names(raw)}:
                 found = _tracked(raw, False)
                 if found:
                     out.append(found)

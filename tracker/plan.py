@@ -324,7 +324,7 @@ def _update(d: Desired, issue: Tracked, links: Links, unassignable: frozenset[st
     fields = {"body": splice(issue.body, managed)}
     if title != issue.title:
         fields["title"] = title
-    if set(labels) != set(issue.labels):
+    if _folded(labels) != _folded(issue.labels):
         fields["labels"] = list(labels)
     if tuple(sorted(assignees)) != tuple(sorted(issue.assignees)):
         fields["assignees"] = list(assignees)
@@ -347,9 +347,15 @@ def _labels_after(current: tuple[str, ...], ours_before: tuple[str, ...], ours_n
 
     A label a person removed stays removed, and one a person added stays.
     """
-    dropped = set(ours_before) - set(ours_now)
-    added = [l for l in ours_now if l not in ours_before and l not in current]
-    return tuple(l for l in current if l not in dropped) + tuple(added)
+    fold = _folded
+    dropped = fold(ours_before) - fold(ours_now)
+    added = [l for l in ours_now if l.casefold() not in fold(ours_before) | fold(current)]
+    return tuple(l for l in current if l.casefold() not in dropped) + tuple(added)
+
+
+def _folded(labels) -> set[str]:
+    """Label names as GitHub compares them: without regard to case."""
+    return {label.casefold() for label in labels}
 
 
 def _link(d: Desired, links: Links) -> str:

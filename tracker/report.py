@@ -50,6 +50,8 @@ def outcome_text(outcome: Outcome) -> list[str]:
     lines = ["Done: " + ", ".join(parts) + f" ({outcome.writes} write{'s' * (outcome.writes != 1)}"
              + (f", {len(outcome.labels_created)} new label{'s' * (len(outcome.labels_created) != 1)})"
                 if outcome.labels_created else ")")]
+    for message in outcome.warnings:
+        lines.append(f"warning: {message}")
     for action, message in outcome.failed:
         lines.append(f"failed: {action.op} {_where(action)} {action.title}: {message}")
     if outcome.stopped:

@@ -144,6 +144,7 @@ class Outcome:
     writes: int = 0
     left: list[Action] = field(default_factory=list)  # not attempted: the write budget ran out
     stopped: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, op: str) -> int:
         return sum(1 for action, _ in self.done if action.op == op)
@@ -170,12 +171,7 @@ def apply(plan: Plan, client: GitHubIssues, config: Config, max_writes: int, pro
     """Carry out the plan's writes in order, stopping cleanly at ``max_writes``."""
     out = Outcome()
     actions = [a for a in plan.actions if a.op != "skip"]
-    try:
-        _create_labels(actions, client, config, max_writes, out)
-    except GitHubError as exc:
-        out.stopped = f"could not create labels: {exc}"
-        out.left = actions
-        return out
+    _create_labels(actions, client, config, max_writes, out)
     for index, action in enumerate(actions):
         if out.writes + action.writes > max_writes:
             out.left = actions[index:]
@@ -198,15 +194,29 @@ def apply(plan: Plan, client: GitHubIssues, config: Config, max_writes: int, pro
 
 
 def _create_labels(actions: list[Action], client: GitHubIssues, config: Config, max_writes: int, out: Outcome) -> None:
+    """Create the labels the writes need, with colours and descriptions.
+
+    Best effort: where labels cannot be listed or created (a server without
+    the endpoint, a token without the right), GitHub still creates a missing
+    label, plain grey, when an issue names it; so say so and go on.
+    """
     wanted = list(dict.fromkeys(l for a in actions for l in a.fields.get("labels", [])))
     if not wanted:
         return
-    existing = client.labels()
+    try:
+        existing = client.labels()
+    except GitHubError as exc:
+        out.warnings.append(f"cannot list labels ({exc}): new labels will be created without colours")
+        return
     for name in wanted:
         if name.casefold() in existing or out.writes >= max_writes:
             continue
         color, description = label_spec(name, config)
-        client.create_label(name, color, description)
+        try:
+            client.create_label(name, color, description)
+        except GitHubError as exc:
+            out.warnings.append(f"cannot create label '{name}': {exc}")
+            continue
         out.writes += 1
         out.labels_created.append(name)
 
