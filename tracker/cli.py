@@ -55,6 +55,8 @@ def main() -> None:
       track scan --all notes/2024/x.md  every candidate, with its confidence
       track explain notes/x.md:42       why line 42 was (or was not) picked
       track rules                       the rules in use
+      track sync --dry-run              what sync would file on GitHub
+      track config check                is the sync config right?
     """
 
 
