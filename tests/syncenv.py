@@ -25,21 +25,25 @@ CLEARED = ("GH_TOKEN", "GITHUB_SHA", "GITHUB_REPOSITORY", "GITHUB_STEP_SUMMARY",
 
 
 class FakeTime:
-    """Stands in for the time module in tracker.github: waits are recorded, never slept."""
+    """Stands in for the time module in tracker.github: waits are recorded, never slept.
 
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
+    It reads and advances the fake GitHub's clock, so that the reset times in
+    its rate-limit headers mean what they would on GitHub.
+    """
+
+    def __init__(self, fake: FakeGitHub) -> None:
+        self.fake = fake
         self.slept: list[float] = []
 
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
-        self.now += seconds
+        self.fake.advance(seconds)
 
     def monotonic(self) -> float:
-        return self.now
+        return self.fake.now.timestamp()
 
     def time(self) -> float:
-        return self.now
+        return self.fake.now.timestamp()
 
 
 @dataclass
@@ -48,7 +52,8 @@ class Workspace:
     fake: FakeGitHub
     env: dict[str, str] = field(default_factory=dict)
     ref: str = "1111111111111111111111111111111111111111"
-    clock: FakeTime = field(default_factory=FakeTime)
+    clock: FakeTime | None = None
+    rsps: responses.RequestsMock | None = None  # to add endpoints the fake does not serve
 
     def write(self, rel: str, text: str) -> Path:
         path = self.root / rel
@@ -87,8 +92,9 @@ class Workspace:
 @contextmanager
 def workspace(tmp_path: Path, config: str = "", **fake_options):
     fake = FakeGitHub("acme/notes", **fake_options)
-    ws = Workspace(tmp_path, fake, env={"GITHUB_TOKEN": TOKEN, **{name: None for name in CLEARED}})
+    ws = Workspace(tmp_path, fake, clock=FakeTime(fake), env={"GITHUB_TOKEN": TOKEN, **{name: None for name in CLEARED}})
     ws.config('repo = "acme/notes"\nwrite_interval = 0\n' + config)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         fake.install(rsps)
+        ws.rsps = rsps
         yield ws

@@ -77,13 +77,15 @@ def test_dry_run_prints_the_plan_and_writes_nothing(ws):
     result = ws.sync("--dry-run")
     assert result.exit_code == 0, result.output
     assert result.output.count("  create ") == 4
-    assert "4 to create" in result.output and "4 writes" in result.output
+    assert "4 to create" in result.output and "9 writes (5 new labels)" in result.output
     assert ws.fake.writes == 0 and ws.fake.issues == {}
 
 
 def test_json_plan_has_the_documented_fields(ws):
     plan = ws.plan()
-    assert set(plan) >= {"repo", "sha", "counts", "writes", "tracked", "actions", "refused"}
+    assert set(plan) == {"repo", "sha", "counts", "writes", "tracked", "new_labels", "actions", "refused"}
+    assert plan["new_labels"] == ["follow-up", "kind: need", "meeting: wasmtime", "kind: problem", "kind: action"]
+    assert plan["writes"] == 9
     assert plan["counts"] == {"create": 4, "update": 0, "comment": 0, "close": 0, "skip": 0, "unchanged": 0}
     action = plan["actions"][0]
     assert set(action) == {"op", "reason", "title", "id", "issue", "path", "line", "end_line", "changes",
@@ -449,3 +451,105 @@ def test_labels_that_exist_in_another_case_are_reused_not_fought_over(ws):
     assert {l.casefold() for l in issue["labels"]} == {"follow-up", "kind: need", "meeting: wasmtime"}
     assert "follow-up" not in ws.fake.labels  # the existing "Follow-Up" was used
     assert _writes_after(ws) == 0
+
+
+# --- more of the contract -------------------------------------------------------------------------
+
+
+def test_an_attendee_list_login_is_used_for_the_owner(tmp_path):
+    with workspace(tmp_path, assignable=("dwhit",)) as ws:
+        ws.write(NOTE, NOTE_TEXT)
+        synced(ws)
+        issue = by_title(ws)["One more PR needed for arm64 support"]
+        assert issue["assignees"] == ["dwhit"] and "**Owner:** Dana (@dwhit)" in issue["body"]
+
+
+def test_notes_repo_is_used_for_the_links(tmp_path):
+    with workspace(tmp_path, 'notes_repo = "acme/meeting-notes"\n') as ws:
+        ws.write(NOTE, NOTE_TEXT)
+        synced(ws)
+        assert f"https://github.com/acme/meeting-notes/blob/{ws.ref}/{NOTE}" in ws.fake.snapshot()[0]["body"]
+
+
+def test_pull_requests_in_the_listing_are_ignored(ws):
+    synced(ws)
+    body = ws.fake.snapshot()[0]["body"]
+    ws.fake.add_issue("A pull request quoting an issue", body, labels=["follow-up"], pull_request=True)
+    assert _writes_after(ws) == 0
+
+
+def test_on_a_terminal_it_asks_before_writing(ws, monkeypatch):
+    monkeypatch.setattr("tracker.cli_sync._interactive", lambda: True)
+    from click.testing import CliRunner
+    import os
+    from tracker.cli import main
+    os.chdir(ws.root)
+    refused = CliRunner().invoke(main, ["sync", "--ref", ws.ref], input="n\n", env=ws.env)
+    assert refused.exit_code == 1 and "Apply 9 writes to acme/notes?" in refused.output
+    assert ws.fake.writes == 0
+    accepted = CliRunner().invoke(main, ["sync", "--ref", ws.ref], input="y\n", env=ws.env)
+    assert accepted.exit_code == 0 and len(ws.fake.issues) == 4
+
+
+def test_a_lost_create_response_is_found_by_its_marker_not_filed_again(ws):
+    state = {"lost": 0}
+
+    def lose_first_create(method, path, index):
+        if method == "POST" and path.endswith("/issues") and not state["lost"]:
+            state["lost"] = 1
+            return "lost"
+        return None
+
+    ws.fake.faults = lose_first_create
+    result = synced(ws)
+    assert "Done: 4 created" in result.output
+    assert len(ws.fake.issues) == 4 and state["lost"] == 1
+
+
+def test_retry_after_and_rate_limit_reset_are_honoured(ws):
+    kinds = iter(["secondary", "429", "ratelimit"])
+    ws.fake.faults = lambda method, path, index: next(kinds, None)
+    synced(ws)
+    # Retry-After of the secondary limit, then of the 429, then until X-RateLimit-Reset (30 s on)
+    assert ws.clock.slept[:3] == [7.0, 3.0, pytest.approx(30.0, abs=1)]
+    assert len(ws.fake.issues) == 4
+
+
+def test_waiting_longer_than_the_cap_gives_up_with_one_line(ws, monkeypatch):
+    monkeypatch.setattr("tracker.github.MAX_WAIT", 5.0)
+    ws.fake.faults = lambda method, path, index: "secondary"
+    result = ws.sync("--yes")
+    assert result.exit_code == 1
+    assert "rate limited (403); waiting 7 s more would pass the 5 s cap" in result.stderr
+    assert ws.fake.writes == 0
+
+
+def test_exhausted_retries_exit_1_and_the_next_run_converges(ws):
+    failing = {"on": True}
+    ws.fake.faults = lambda method, path, index: "503" if failing["on"] and method == "POST" else None
+    result = ws.sync("--yes")
+    assert result.exit_code == 1 and "gave up after 6 tries" in result.output
+    failing["on"] = False
+    synced(ws)
+    assert {i["title"] for i in ws.fake.snapshot()} == TITLES
+
+
+def test_github_app_installation_credentials(tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                            serialization.NoEncryption())
+    (tmp_path / "app.pem").write_bytes(pem)
+    with workspace(tmp_path / "repo") as ws:
+        ws.write(NOTE, NOTE_TEXT)
+        ws.env |= {"GITHUB_TOKEN": None, "TRACK_APP_ID": "1234", "TRACK_APP_PRIVATE_KEY_FILE": str(tmp_path / "app.pem"),
+                   "TRACK_APP_INSTALLATION_ID": "42"}
+        ws.rsps.add("POST", re.compile(r"https://api\.github\.com(:443)?/app/installations/42/access_tokens"),
+                    json={"token": "ghs_installationtoken", "expires_at": "2099-01-01T00:00:00Z"}, status=201)
+        result = synced(ws)
+        assert "Done: 4 created" in result.output and "ghs_installationtoken" not in result.output
+        issue_calls = [c for c in ws.rsps.calls if "/repos/acme/notes/issues" in c.request.url]
+        assert issue_calls and all(c.request.headers["Authorization"] == "token ghs_installationtoken"
+                                   for c in issue_calls)

@@ -152,7 +152,7 @@ def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, max_writes, write
         _fail(planned.refused, EXIT_FAILED)
     if dry_run or not plan.writes:
         sys.exit(EXIT_FAILED if read_failed else EXIT_OK)
-    if sys.stdin.isatty() and not yes:
+    if _interactive() and not yes:
         if not click.confirm(f"Apply {plan.writes} write{'s' * (plan.writes != 1)} to {plan.repo}?", default=False):
             click.echo("Nothing written.", err=True)
             sys.exit(EXIT_FAILED)
@@ -163,6 +163,11 @@ def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, max_writes, write
         click.echo("\n".join(outcome_text(outcome)))
     _summarise(env, plan, outcome, server)
     sys.exit(EXIT_OK if outcome.ok and not read_failed else EXIT_FAILED)
+
+
+def _interactive() -> bool:
+    """Whether a person is at the keyboard to answer the question before writing."""
+    return sys.stdin.isatty()
 
 
 def _progress(action, number) -> None:

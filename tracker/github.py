@@ -45,12 +45,15 @@ class AuthError(GitHubError):
     pass
 
 
+MAX_WAIT = 300.0  # total seconds one run may spend waiting on retries and rate limits
+
+
 @dataclass
 class RetryPolicy:
     attempts: int = 6  # tries per request, the first included
     backoff: float = 2.0  # seconds before the first retry; doubles each time
     max_backoff: float = 60.0
-    max_wait: float = 300.0  # total seconds one run may spend waiting on retries and rate limits
+    max_wait: float = field(default_factory=lambda: MAX_WAIT)
 
 
 @dataclass

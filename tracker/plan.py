@@ -94,13 +94,18 @@ class Plan:
     actions: tuple[Action, ...]
     unchanged: int  # tracked follow-ups already as the notes say
     tracked: int  # issues carrying track's state and the base label
+    new_labels: tuple[str, ...] = ()  # labels the writes need that the repository lacks
 
     def of(self, op: str) -> list[Action]:
         return [a for a in self.actions if a.op == op]
 
+    def wanted_labels(self) -> list[str]:
+        """Every label a create or update sets, in first-use order."""
+        return list(dict.fromkeys(l for a in self.actions if a.op != "skip" for l in a.fields.get("labels", [])))
+
     @property
     def writes(self) -> int:
-        return sum(a.writes for a in self.actions)
+        return sum(a.writes for a in self.actions) + len(self.new_labels)
 
     def counts(self) -> dict[str, int]:
         return {op: len(self.of(op)) for op in OPS} | {"unchanged": self.unchanged}
@@ -108,7 +113,8 @@ class Plan:
     def to_dict(self) -> dict:
         return {
             "repo": self.repo, "sha": self.sha, "counts": self.counts(), "writes": self.writes,
-            "tracked": self.tracked, "actions": [a.to_dict() for a in self.actions],
+            "tracked": self.tracked, "new_labels": list(self.new_labels),
+            "actions": [a.to_dict() for a in self.actions],
         }
 
 

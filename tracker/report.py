@@ -42,7 +42,9 @@ def plan_text(plan: Plan, verbose: bool = False) -> list[str]:
 def summary(plan: Plan) -> str:
     counts = plan.counts()
     parts = [f"{counts[op]} {VERBS[op]}" for op in ("create", "update", "comment", "close", "skip")]
-    return ", ".join(parts) + f", {counts['unchanged']} unchanged: {plan.writes} write{'s' * (plan.writes != 1)}."
+    labels = len(plan.new_labels)
+    new = f" ({labels} new label{'s' * (labels != 1)})" if labels else ""
+    return ", ".join(parts) + f", {counts['unchanged']} unchanged: {plan.writes} write{'s' * (plan.writes != 1)}{new}."
 
 
 def outcome_text(outcome: Outcome) -> list[str]:

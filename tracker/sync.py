@@ -8,7 +8,7 @@ writes, one at a time, within the run's write budget.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config
@@ -119,8 +119,23 @@ def make_plan(
             warnings.append(f"@{login} cannot be assigned issues in {repo}: filed without an assignee "
                             f"(check the people map in {config.source or 'the config'})")
         plan = plan_with(tracked, unassignable)
+    plan = _with_new_labels(plan, client, warnings)
     limit = config.max_writes if max_writes is None else max_writes
     return Planned(plan, warnings, flood_guard(plan, config, backfill, limit))
+
+
+def _with_new_labels(plan: Plan, client: GitHubIssues, warnings: list[str]) -> Plan:
+    """Add the labels to create, so the plan shows every write (one listing, only when labels are set)."""
+    wanted = plan.wanted_labels()
+    if not wanted:
+        return plan
+    try:
+        existing = client.labels()
+    except GitHubError as exc:
+        # GitHub still creates a missing label, plain grey, when an issue names it.
+        warnings.append(f"cannot list labels ({exc}): new labels will be created without colours")
+        return plan
+    return replace(plan, new_labels=tuple(name for name in wanted if name.casefold() not in existing))
 
 
 def flood_guard(plan: Plan, config: Config, backfill: bool, max_writes: int) -> str | None:
@@ -171,7 +186,7 @@ def apply(plan: Plan, client: GitHubIssues, config: Config, max_writes: int, pro
     """Carry out the plan's writes in order, stopping cleanly at ``max_writes``."""
     out = Outcome()
     actions = [a for a in plan.actions if a.op != "skip"]
-    _create_labels(actions, client, config, max_writes, out)
+    _create_labels(plan, client, config, max_writes, out)
     for index, action in enumerate(actions):
         if out.writes + action.writes > max_writes:
             out.left = actions[index:]
@@ -193,24 +208,16 @@ def apply(plan: Plan, client: GitHubIssues, config: Config, max_writes: int, pro
     return out
 
 
-def _create_labels(actions: list[Action], client: GitHubIssues, config: Config, max_writes: int, out: Outcome) -> None:
-    """Create the labels the writes need, with colours and descriptions.
+def _create_labels(plan: Plan, client: GitHubIssues, config: Config, max_writes: int, out: Outcome) -> None:
+    """Create the labels the writes need, with colours and descriptions (best effort).
 
-    Best effort: where labels cannot be listed or created (a server without
-    the endpoint, a token without the right), GitHub still creates a missing
-    label, plain grey, when an issue names it; so say so and go on.
+    Where a label cannot be created (a token without the right, a server
+    without the endpoint), GitHub still creates it, plain grey, when an
+    issue names it; so say so and go on.
     """
-    wanted = list(dict.fromkeys(l for a in actions for l in a.fields.get("labels", [])))
-    if not wanted:
-        return
-    try:
-        existing = client.labels()
-    except GitHubError as exc:
-        out.warnings.append(f"cannot list labels ({exc}): new labels will be created without colours")
-        return
-    for name in wanted:
-        if name.casefold() in existing or out.writes >= max_writes:
-            continue
+    for name in plan.new_labels:
+        if out.writes >= max_writes:
+            return
         color, description = label_spec(name, config)
         try:
             client.create_label(name, color, description)
