@@ -553,3 +553,20 @@ def test_github_app_installation_credentials(tmp_path):
         issue_calls = [c for c in ws.rsps.calls if "/repos/acme/notes/issues" in c.request.url]
         assert issue_calls and all(c.request.headers["Authorization"] == "token ghs_installationtoken"
                                    for c in issue_calls)
+
+
+def test_a_note_that_cannot_be_read_keeps_its_issues_and_fails_the_run(ws):
+    synced(ws)
+    (ws.root / NOTE).write_bytes(b"\x00\x01binary\xff" * 20)
+    ws.fake.reset_counts()
+    result = ws.sync("--yes")
+    assert result.exit_code == 1 and NOTE in result.stderr
+    assert ws.fake.writes == 0
+
+
+def test_with_start_set_an_undated_meeting_is_not_filed(tmp_path):
+    with workspace(tmp_path, "start = 2024-01-01\n") as ws:
+        ws.write("meetings/misc/planning.md", "# Planning\n\n## Action items\n\n- [ ] Tom to rebase the component model PR\n")
+        plan = ws.plan()
+        assert [a["op"] for a in plan["actions"]] == ["skip"]
+        assert "date unknown" in plan["actions"][0]["reason"]

@@ -167,7 +167,8 @@ def labels_for(item: FollowUp, config: Config) -> tuple[str, ...]:
 def hold_for(item: FollowUp, meeting: Meeting, config: Config) -> str | None:
     if item.confidence < config.min_confidence:
         return WEAK
-    if config.start and meeting.date and dt.date.fromisoformat(meeting.date) < config.start:
+    # With `start` set, a meeting whose date cannot be told is not filed: it may be an old one.
+    if config.start and (not meeting.date or dt.date.fromisoformat(meeting.date) < config.start):
         return BEFORE_START
     return None
 
@@ -247,8 +248,14 @@ def reconcile(
     scope: set[str] | None = None,
     unassignable: frozenset[str] = frozenset(),
     repo: str = "",
+    unread: frozenset[str] = frozenset(),
 ) -> Plan:
-    """What to do so the tracker matches the notes. ``scope``: the only note paths reconciled."""
+    """What to do so the tracker matches the notes.
+
+    ``scope``: the only note paths reconciled (None: all). ``unread``: notes
+    that could not be read this time; their issues are left as they are,
+    not taken for removed.
+    """
     pairs, doubles = match(desired, tracked, existing_paths)
     actions, unchanged = [], 0
     for d in desired:
@@ -264,7 +271,7 @@ def reconcile(
     for issue in tracked:
         if issue.number in claimed or issue in doubles or not issue.labelled:
             continue
-        if scope is not None and issue.mark.path not in scope:
+        if (scope is not None and issue.mark.path not in scope) or issue.mark.path in unread:
             continue
         action = _for_removed(issue, config, links, existing_paths)
         if action is not None:
@@ -283,8 +290,8 @@ def _for_desired(d: Desired, issue: Tracked | None, config: Config, links: Links
         if d.hold == WEAK:
             return None
         if d.hold == BEFORE_START:
-            return Action("skip", f"the meeting ({d.source.meeting_date}) is before start ({config.start})",
-                          d.content.title, **where)
+            when = d.source.meeting_date or "date unknown: none in the front matter, title or path"
+            return Action("skip", f"the meeting ({when}) is before start ({config.start})", d.content.title, **where)
         return _create(d, links, unassignable, where)
     mark = issue.mark
     if mark.id == d.id and mark.fingerprint == d.content.fingerprint(d.source) and mark.removed is None:

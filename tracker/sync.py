@@ -32,6 +32,7 @@ class Notes:
     desired: list[Desired]
     existing: set[str]  # every note path the config selects, read or not
     problems: list[Problem] = field(default_factory=list)
+    unread: set[str] = field(default_factory=set)  # could not be read: their issues are left alone
 
 
 def read_notes(root: Path, paths: list[str], existing: set[str], config: Config, ruleset: RuleSet) -> Notes:
@@ -42,11 +43,13 @@ def read_notes(root: Path, paths: list[str], existing: set[str], config: Config,
             data = (root / rel).read_bytes()
         except OSError as exc:
             notes.problems.append(Problem(rel, f"cannot read: {exc.strerror or exc}"))
+            notes.unread.add(rel)
             continue
         text, problem = decode(data, rel)
         if problem:
             notes.problems.append(problem)
         if text is None:
+            notes.unread.add(rel)
             continue
         meeting = read_meeting(text, rel, rel)
         raw_lines = meeting_lines(text)
@@ -101,7 +104,8 @@ def make_plan(
     tracked = client.tracked(config.labels.base)
 
     def plan_with(issues, unassignable=frozenset()) -> Plan:
-        return reconcile(notes.desired, issues, config, links, notes.existing, scope, unassignable, repo)
+        return reconcile(notes.desired, issues, config, links, notes.existing, scope, unassignable, repo,
+                         frozenset(notes.unread))
 
     plan = plan_with(tracked)
     if plan.of("create"):
