@@ -320,7 +320,7 @@ def _create(d: Desired, links: Links, unassignable: frozenset[str], where: dict)
     fields = {"title": d.content.title, "body": body, "labels": list(d.content.labels)}
     if assignees:
         fields["assignees"] = list(assignees)
-    return Action("create", f"new follow-up in {d.path}", d.content.title, fields=fields, **where)
+    return Action("create", "new follow-up", d.content.title, fields=fields, **where)
 
 
 def _update(d: Desired, issue: Tracked, links: Links, unassignable: frozenset[str], where: dict) -> Action:

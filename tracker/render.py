@@ -125,8 +125,12 @@ def neutralise(text: str) -> str:
     return _GITHUB_LINK.sub("https://www.github.com/", text)
 
 
+_TASK_BOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[([ xX])\]")
+
+
 def _quote_line(line: str) -> str:
-    return neutralise(line.rstrip())
+    """A note line for the quote; a task box is escaped, since a click on it would edit the body."""
+    return _TASK_BOX.sub(r"\1\\[\2]", neutralise(line.rstrip()))
 
 
 def _inline(text: str) -> str:
