@@ -20,7 +20,7 @@ from tracker.cli import main
 
 TOKEN = "ghp_TESTTOKENdonotprint1234567890"
 # Variables an Actions runner (or a developer's shell) may set, cleared so every test starts alike.
-CLEARED = ("GH_TOKEN", "GITHUB_SHA", "GITHUB_REPOSITORY", "GITHUB_STEP_SUMMARY", "GITHUB_API_URL",
+CLEARED = ("GH_TOKEN", "GITHUB_SHA", "GITHUB_REPOSITORY", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "GITHUB_API_URL",
            "GITHUB_SERVER_URL", "TRACK_APP_ID", "TRACK_APP_PRIVATE_KEY_FILE", "TRACK_APP_INSTALLATION_ID")
 
 

@@ -570,3 +570,17 @@ def test_with_start_set_an_undated_meeting_is_not_filed(tmp_path):
         plan = ws.plan()
         assert [a["op"] for a in plan["actions"]] == ["skip"]
         assert "date unknown" in plan["actions"][0]["reason"]
+
+
+def test_step_outputs_for_the_action(tmp_path):
+    with workspace(tmp_path) as ws:
+        ws.write(NOTE, NOTE_TEXT)
+        outputs = tmp_path / "outputs.txt"
+        ws.env["GITHUB_OUTPUT"] = str(outputs)
+        synced(ws)
+        assert outputs.read_text() == "created=4\nupdated=0\ncommented=0\nclosed=0\nskipped=0\n"
+        outputs.write_text("")
+        ws.env["GITHUB_STEP_SUMMARY"] = str(tmp_path / "summary.md")
+        synced(ws)
+        assert outputs.read_text() == "created=0\nupdated=0\ncommented=0\nclosed=0\nskipped=0\n"
+        assert "The issues already match the notes: nothing was written." in (tmp_path / "summary.md").read_text()

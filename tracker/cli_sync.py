@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .actions import add_summary, set_outputs
 from .config import Config, ConfigError, find_config, load_config, select_notes
 from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error, warn
 from .github import AuthError, GitHubError, Pacing, connect, endpoints
@@ -146,8 +147,8 @@ def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, max_writes, write
         click.echo(json.dumps(plan.to_dict() | {"refused": planned.refused}, indent=2, ensure_ascii=False))
     elif fmt == "text":
         click.echo("\n".join(plan_text(plan, verbose)))
-    if dry_run:
-        _summarise(env, plan, None, server)
+    if dry_run or planned.refused or not plan.writes:
+        _summarise(env, plan, None, server, planned.refused, dry_run)
     if planned.refused:
         _fail(planned.refused, EXIT_FAILED)
     if dry_run or not plan.writes:
@@ -175,16 +176,18 @@ def _progress(action, number) -> None:
     click.echo(f"  {verb} #{number}: {action.title}")
 
 
-def _summarise(env: dict[str, str], plan, outcome, server: str) -> None:
-    """Append to the Actions job summary, when there is one."""
-    target = env.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    try:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(step_summary(plan, outcome, server))
-    except OSError as exc:
-        warn(f"cannot write the job summary to {target}: {exc.strerror or exc}")
+def _summarise(env: dict[str, str], plan, outcome, server: str, refused: str | None = None,
+               dry_run: bool = False) -> None:
+    """In Actions: the job summary, and the step outputs the action passes on."""
+    add_summary(step_summary(plan, outcome, server, refused, dry_run), env)
+    if outcome is None:
+        counts = {op: 0 for op in ("created", "updated", "commented", "closed")}
+        counts["skipped"] = len(plan.of("skip"))
+    else:
+        counts = {"created": outcome.count("create"), "updated": outcome.count("update"),
+                  "commented": outcome.count("comment"), "closed": outcome.count("close"),
+                  "skipped": len(plan.of("skip"))}
+    set_outputs(counts, env)
 
 
 @click.group("config")

@@ -74,11 +74,14 @@ def outcome_dict(outcome: Outcome) -> dict:
     }
 
 
-def step_summary(plan: Plan, outcome: Outcome | None, server: str) -> str:
+def step_summary(plan: Plan, outcome: Outcome | None, server: str, refused: str | None = None,
+                 dry_run: bool = False) -> str:
     """Markdown for $GITHUB_STEP_SUMMARY: what the run did, with links to the issues."""
     lines = [f"## track sync: {plan.repo}", ""]
     if outcome is None:
-        lines += ["Dry run: nothing was written.", "", summary(plan), ""]
+        why = ("Dry run" if dry_run else f"Refused: {refused}" if refused
+               else "The issues already match the notes")
+        lines += [f"{why}: nothing was written.", "", summary(plan), ""]
         rows = [(a.op, a) for a in plan.actions]
     else:
         lines += outcome_text(outcome) + [""]
