@@ -211,6 +211,7 @@ class FakeGitHub:
             ("PATCH", repo + r"/issues/(\d+)", self._edit_issue),
             ("GET", repo + r"/issues/(\d+)/comments", self._list_comments),
             ("POST", repo + r"/issues/(\d+)/comments", self._create_comment),
+            ("PATCH", repo + r"/issues/comments/(\d+)", self._edit_comment),
             ("GET", repo + r"/issues/(\d+)/labels", self._list_issue_labels),
             ("POST", repo + r"/issues/(\d+)/labels", self._add_issue_labels),
             ("PUT", repo + r"/issues/(\d+)/labels", self._set_issue_labels),
@@ -581,6 +582,19 @@ class FakeGitHub:
         self.comments[rec["number"]].append(comment)
         rec["updated_at"] = self.now
         return 201, self.comment_json(rec["number"], comment), {}
+
+    def _edit_comment(self, call: Call) -> Reply:
+        wanted, data = int(call.args[0]), _object(call.data)
+        for number, comments in self.comments.items():
+            for comment in comments:
+                if comment["id"] == wanted:
+                    body = data.get("body")
+                    if not isinstance(body, str) or not body.strip() or len(body) > MAX_BODY:
+                        raise invalid("IssueComment", "body")
+                    if body != comment["body"]:
+                        comment.update(body=body, updated_at=self.now)
+                    return 200, self.comment_json(number, comment), {}
+        raise not_found()
 
     # ----- handlers: labels ------------------------------------------------
 

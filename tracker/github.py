@@ -104,20 +104,22 @@ def auth_from_env(env: dict[str, str] | None = None) -> Auth.Auth:
 
 def connect(repo: str, pacing: Pacing, policy: RetryPolicy | None = None,
             env: dict[str, str] | None = None) -> "GitHubIssues":
-    api, _ = endpoints(env)
+    api, server = endpoints(env)
     client = Github(
         auth=auth_from_env(env), base_url=api, retry=None, per_page=PAGE, lazy=True,
         seconds_between_requests=None, seconds_between_writes=None, timeout=30,
     )
-    return GitHubIssues(client, repo, pacing, policy or RetryPolicy())
+    return GitHubIssues(client, repo, pacing, policy or RetryPolicy(), web=server)
 
 
 class GitHubIssues:
     """The few issue operations sync needs, on one repository."""
 
-    def __init__(self, client: Github, repo: str, pacing: Pacing, policy: RetryPolicy) -> None:
+    def __init__(self, client: Github, repo: str, pacing: Pacing, policy: RetryPolicy,
+                 web: str = DEFAULT_SERVER) -> None:
         self.requester = client.requester
         self.repo = repo
+        self.web = web  # the web base, for links
         self.base = f"/repos/{repo}"
         self.pacing = pacing
         self.policy = policy
@@ -211,6 +213,26 @@ class GitHubIssues:
             return False
         self._write("POST", f"{self.base}/issues/{number}/comments", {"body": f"{body}\n\n{marker}"}, recover=posted)
         return True
+
+    def issues_labelled(self, label: str, state: str = "open") -> list[dict]:
+        """Raw issues with a label (pull requests left out), oldest first."""
+        params = {"state": state, "labels": label, "per_page": PAGE, "sort": "created", "direction": "asc"}
+        return [raw for raw in self._list(f"{self.base}/issues", params) if "pull_request" not in raw]
+
+    def create_plain_issue(self, fields: dict, recover: Callable[[], int | None]) -> dict:
+        """Create an issue that is not a follow-up (the digest); ``recover`` finds it after a lost response."""
+        _, data = self._write("POST", f"{self.base}/issues", fields, recover=recover)
+        return data
+
+    def comments(self, number: int) -> list[dict]:
+        return list(self._list(f"{self.base}/issues/{number}/comments", {"per_page": PAGE}))
+
+    def post_comment(self, number: int, body: str, recover: Callable[[], int | None]) -> dict:
+        _, data = self._write("POST", f"{self.base}/issues/{number}/comments", {"body": body}, recover=recover)
+        return data
+
+    def edit_comment(self, comment_id: int, body: str) -> None:
+        self._write("PATCH", f"{self.base}/issues/comments/{comment_id}", {"body": body})
 
     def find_marked(self, follow_up_id: str) -> int | None:
         """The newest issue carrying this follow-up's marker, among the most recent issues."""
@@ -358,4 +380,5 @@ def _tracked(raw: dict, labelled: bool) -> Tracked | None:
         number=raw["number"], state=raw.get("state", "open"), title=raw.get("title", ""), body=raw.get("body") or "",
         labels=tuple(_label_names(raw)), assignees=tuple(a["login"] for a in raw.get("assignees") or []),
         mark=mark, labelled=labelled, url=raw.get("html_url", ""),
+        created_at=raw.get("created_at"), updated_at=raw.get("updated_at"), closed_at=raw.get("closed_at"),
     )

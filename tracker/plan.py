@@ -59,6 +59,9 @@ class Tracked:
     mark: Mark
     labelled: bool = True  # still has the base label; False: a person detached it
     url: str = ""
+    created_at: str | None = None  # ISO 8601, as GitHub gives them
+    updated_at: str | None = None
+    closed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -315,12 +318,18 @@ def _wanted_assignees(d: Desired, unassignable: frozenset[str]) -> tuple[str, ..
 def _create(d: Desired, links: Links, unassignable: frozenset[str], where: dict) -> Action:
     assignees = _wanted_assignees(d, unassignable)
     mark = Mark(d.id, d.path, d.text, d.content.fingerprint(d.source), d.content.title,
-                d.content.labels, assignees)
+                d.content.labels, assignees, **_about(d))
     body = managed_body(d.content, d.source, _link(d, links), mark, show_login=bool(assignees))
     fields = {"title": d.content.title, "body": body, "labels": list(d.content.labels)}
     if assignees:
         fields["assignees"] = list(assignees)
     return Action("create", "new follow-up", d.content.title, fields=fields, **where)
+
+
+def _about(d: Desired) -> dict:
+    """What the digest reads from an issue's state: kind, owner and meeting."""
+    return dict(kind=d.content.kind, owner=d.content.owner, meeting=d.source.meeting_title,
+                date=d.source.meeting_date)
 
 
 def _update(d: Desired, issue: Tracked, links: Links, unassignable: frozenset[str], where: dict) -> Action:
@@ -331,7 +340,7 @@ def _update(d: Desired, issue: Tracked, links: Links, unassignable: frozenset[st
     person_assigned = tuple(sorted(issue.assignees)) != tuple(sorted(old.assignees))
     assignees = issue.assignees if person_assigned else _wanted_assignees(d, unassignable)
     mark = Mark(d.id, d.path, d.text, d.content.fingerprint(d.source), old.title if person_titled else title,
-                d.content.labels, old.assignees if person_assigned else assignees)
+                d.content.labels, old.assignees if person_assigned else assignees, **_about(d))
     managed = managed_body(d.content, d.source, _link(d, links), mark, room=room_for_managed(issue.body),
                            show_login=bool(assignees) and d.content.login in assignees)
     fields = {"body": splice(issue.body, managed)}

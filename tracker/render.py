@@ -49,11 +49,19 @@ class Mark:
     labels: tuple[str, ...] = ()  # the labels track added
     assignees: tuple[str, ...] = ()  # the assignees track set
     removed: str | None = None  # the commit at which the follow-up left the notes
+    # For the digest: what the notes said, as of the last sync.
+    kind: str | None = None
+    owner: str | None = None  # as written in the notes
+    meeting: str | None = None  # the meeting's title
+    date: str | None = None  # the meeting's date, ISO
 
     def encode(self) -> str:
         data = json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         packed = base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
         return f"<!-- track:state id={self.id} data={packed} -->"
+
+
+_MARK_FIELDS = frozenset(Mark.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,8 @@ def read_mark(body: str | None) -> Mark | None:
     try:
         packed = found.group(2)
         data = json.loads(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)))
-        mark = Mark(**{**data, "labels": tuple(data["labels"]), "assignees": tuple(data["assignees"])})
+        known = {k: v for k, v in data.items() if k in _MARK_FIELDS}  # a newer track may add fields
+        mark = Mark(**{**known, "labels": tuple(known["labels"]), "assignees": tuple(known["assignees"])})
     except (binascii.Error, ValueError, TypeError, KeyError):
         return None
     return mark if mark.id == found.group(1) else None
