@@ -56,6 +56,7 @@ def main() -> None:
       track explain notes/x.md:42       why line 42 was (or was not) picked
       track rules                       the rules in use
       track sync --dry-run              what sync would file on GitHub
+      track preview --base origin/main  what merging this branch would file
       track digest                      what is still open, by owner
       track config check                is the sync config right?
     """
@@ -286,8 +287,10 @@ def explain(location, min_confidence, rule_dirs, disabled):
 
 # Registered last: these commands live in their own module.
 from .cli_digest import digest  # noqa: E402
+from .cli_preview import preview  # noqa: E402
 from .cli_sync import config_group, sync  # noqa: E402
 
 main.add_command(sync)
+main.add_command(preview)
 main.add_command(digest)
 main.add_command(config_group)

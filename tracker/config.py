@@ -298,16 +298,23 @@ def glob_regex(pattern: str) -> re.Pattern:
     return re.compile("".join(out) + r"\Z")
 
 
-def select_notes(root: Path, config: Config) -> list[str]:
-    """Note paths relative to ``root`` (with ``/``), sorted, as the config's globs pick them."""
+def note_matcher(config: Config):
+    """A test of a path (relative to the repository root, with ``/``): is it a note?"""
     include = [glob_regex(p) for p in config.notes]
     exclude = [glob_regex(p) for p in config.exclude]
+
+    def is_note(path: str) -> bool:
+        return any(r.match(path) for r in include) and not any(r.match(path) for r in exclude)
+
+    return is_note
+
+
+def select_notes(root: Path, config: Config) -> list[str]:
+    """Note paths relative to ``root`` (with ``/``), sorted, as the config's globs pick them."""
+    is_note = note_matcher(config)
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") or d == ".github")
         base = Path(folder).relative_to(root).as_posix()
-        for name in files:
-            rel = name if base == "." else f"{base}/{name}"
-            if any(r.match(rel) for r in include) and not any(r.match(rel) for r in exclude):
-                found.append(rel)
+        found += [rel for rel in (name if base == "." else f"{base}/{name}" for name in files) if is_note(rel)]
     return sorted(found)

@@ -40,6 +40,7 @@ class Desired:
     content: Content
     source: Source
     hold: str | None = None
+    confidence: float = 1.0
 
     @property
     def path(self) -> str:
@@ -190,7 +191,8 @@ def desired_from(meeting: Meeting, items: list[FollowUp], raw_lines: list[str], 
             meeting_title=meeting.title, meeting_date=meeting.date, section=section,
             lines=tuple(raw_lines[item.line - 1: item.end_line]),
         )
-        out.append(Desired(item.id, normalise(item.text), content, source, hold_for(item, meeting, config)))
+        out.append(Desired(item.id, normalise(item.text), content, source, hold_for(item, meeting, config),
+                           item.confidence))
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from .config import Config
 from .extract import extract
@@ -35,12 +36,18 @@ class Notes:
     unread: set[str] = field(default_factory=set)  # could not be read: their issues are left alone
 
 
-def read_notes(root: Path, paths: list[str], existing: set[str], config: Config, ruleset: RuleSet) -> Notes:
-    """What the notes at ``paths`` (relative to ``root``) want filed, weak candidates included."""
+def read_notes(root: Path, paths: list[str], existing: set[str], config: Config, ruleset: RuleSet,
+               read: Callable[[str], bytes] | None = None) -> Notes:
+    """What the notes at ``paths`` (relative to ``root``) want filed, weak candidates included.
+
+    ``read`` gives a note's bytes (default: from the working tree; the PR
+    preview reads them out of a commit).
+    """
+    read = read or (lambda rel: (root / rel).read_bytes())
     notes = Notes([], existing)
     for rel in paths:
         try:
-            data = (root / rel).read_bytes()
+            data = read(rel)
         except OSError as exc:
             notes.problems.append(Problem(rel, f"cannot read: {exc.strerror or exc}"))
             notes.unread.add(rel)

@@ -1,0 +1,148 @@
+"""`track preview`: before a merge, what the notes a pull request changes would file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .actions import add_summary
+from .cli_sync import _config, _fail
+from .config import note_matcher
+from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE, warn
+from .github import AuthError, GitHubError, Pacing, connect, endpoints
+from .gitrefs import GitError, changed_files, resolve, show, tree_files
+from .plan import Links, reconcile
+from .preview import build_preview, changed_by_pr, markdown
+from .publish import post_preview
+from .rules import RuleError, load_rules
+from .sync import flood_guard, read_notes, repository_root
+
+
+def pull_request_event(env: dict[str, str]) -> dict:
+    """base, head, number and whether the PR comes from a fork, from the Actions event file."""
+    path = env.get("GITHUB_EVENT_PATH")
+    if not path:
+        return {}
+    try:
+        event = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        warn(f"cannot read the event file {path}: {exc}")
+        return {}
+    pr = event.get("pull_request")
+    if not isinstance(pr, dict):
+        return {}
+    head_repo = ((pr.get("head") or {}).get("repo") or {}).get("full_name")
+    base_repo = ((pr.get("base") or {}).get("repo") or {}).get("full_name")
+    return {
+        "base": (pr.get("base") or {}).get("sha"),
+        "head": (pr.get("head") or {}).get("sha"),
+        "number": pr.get("number") or event.get("number"),
+        "fork": bool(head_repo and base_repo and head_repo != base_repo),
+    }
+
+
+@click.command()
+@click.option("--base", metavar="REF", help="The PR's base commit. In Actions: from the pull_request event.")
+@click.option("--head", metavar="REF", help="The PR's head commit. Default: from the event, else HEAD.")
+@click.option("--pr", "pr", type=click.IntRange(1), metavar="N", help="The PR number, for --post and the heading.")
+@click.option("--post", is_flag=True,
+              help="Post the preview as one PR comment, edited in place on every push (not for forks).")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Config file to use instead of .github/track.toml or [tool.track] in pyproject.toml.")
+def preview(base, head, pr, post, fmt, config_path):
+    """Show what merging a pull request's note changes would file. Writes no issue.
+
+    Compares the notes the PR adds or changes (base...head, via git) with the
+    issues already tracked, and prints what the merge would do: create N,
+    update M, comment on K, each with its title, owner and a link at the PR's
+    head commit; then the weaker candidates the PR adds that will not be
+    filed, with how to promote one (`<!-- track: follow-up -->`) or silence
+    one that would be (`<!-- track: ignore -->`).
+
+    In GitHub Actions on a pull_request event the base, head and PR number
+    come from the event, the preview always goes to the job summary, and
+    --post keeps one PR comment up to date. For a PR from a fork (read-only
+    token) it writes the job summary only, and still succeeds.
+
+    \b
+    Examples:
+      track preview --base origin/main           the current branch against main
+      track preview --post                       in Actions, on pull_request
+    """
+    env = dict(os.environ)
+    root = repository_root(Path.cwd())
+    config = _config(root, config_path)
+    if not config.repo:
+        _fail(f"no repository: set `repo` in {config.source or '.github/track.toml'} or GITHUB_REPOSITORY")
+    is_note = note_matcher(config)
+    event = pull_request_event(env)
+    base, head, pr = base or event.get("base"), head or event.get("head") or "HEAD", pr or event.get("number")
+    if not base:
+        _fail("no base commit: pass --base REF (in Actions it comes from the pull_request event)")
+    try:
+        ruleset, broken = load_rules([root / r for r in config.rules], set(config.disable))
+        base_sha, head_sha = resolve(root, base), resolve(root, head)
+        changes = [c for c in changed_files(root, base_sha, head_sha) if is_note(c.path)]
+    except RuleError as exc:
+        _fail(f"{config.source}: {exc}")
+    except GitError as exc:
+        _fail(str(exc))
+    for problem in broken:
+        warn(problem)
+
+    def at(ref):
+        def read(rel: str) -> bytes:
+            data = show(root, ref, rel)
+            if data is None:
+                raise FileNotFoundError(2, "not in that commit")
+            return data
+        return read
+
+    paths = [c.path for c in changes]
+    old_path = {c.path: c.old_path or c.path for c in changes if c.status != "A"}
+    head_notes = read_notes(root, paths, set(paths), config, ruleset, read=at(head_sha))
+    base_notes = read_notes(root, list(dict.fromkeys(old_path.values())), set(), config, ruleset, read=at(base_sha))
+    base_texts: dict[str, set[str]] = {}
+    for d in base_notes.desired:
+        base_texts.setdefault(d.path, set()).add(d.text)
+    added = changed_by_pr(head_notes.desired, base_texts, old_path)
+
+    api, server = endpoints(env)
+    links = Links(server, config.links_repo, head_sha)
+    scope = set(paths) | set(old_path.values())
+    try:
+        client = connect(config.repo, Pacing(write_interval=config.write_interval), env=env)
+        tracked = client.tracked(config.labels.base)
+        existing = set(paths) | {p for p in tree_files(root, head_sha) if is_note(p)}
+        plan = reconcile(head_notes.desired, tracked, config, links, existing, scope, repo=config.repo)
+        result = build_preview(config.repo, pr, head_sha, plan, head_notes.desired, added,
+                               flood_guard(plan, config, False, config.max_writes))
+        text = markdown(result, links, config)
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if fmt == "json" else text)
+        add_summary(text, env)
+        if post:
+            _post(client, pr, text, event.get("fork", False))
+    except GitHubError as exc:
+        _fail(str(exc), EXIT_USAGE if isinstance(exc, AuthError) else EXIT_FAILED)
+    sys.exit(EXIT_OK)
+
+
+def _post(client, pr: int | None, text: str, fork: bool) -> None:
+    if fork:
+        warn("a pull request from a fork gets a read-only token: the preview is in the job summary only")
+        return
+    if not pr:
+        _fail("--post needs the pull request's number: pass --pr N (in Actions it comes from the event)")
+    try:
+        posted = post_preview(client, pr, text)
+    except GitHubError as exc:  # a read-only token, most likely: the summary still has it
+        warn(f"cannot comment on #{pr} ({exc}): the preview is in the job summary only")
+        return
+    verb = "posted" if posted.created else "updated" if posted.writes else "unchanged"
+    click.echo(f"preview comment {verb}: {posted.url}", err=True)
+
