@@ -3,7 +3,9 @@
     python bench/bench_sync.py budget        # requests for 1,000 follow-ups: first sync, no-change re-sync
     python bench/bench_sync.py faults        # 100 seeded fault histories: runs, faults by kind, duplicates
     python bench/bench_sync.py devset        # the dev-set notes: sync, again, lines inserted, one edit per note
-    python bench/bench_sync.py               # all three
+    python bench/bench_sync.py digest        # requests of `digest --post` for 1,000 tracked issues
+    python bench/bench_sync.py devdigest     # the digest of the dev-set notes synced into the fake (markdown)
+    python bench/bench_sync.py               # budget, faults, devset and digest
 
 The counts are exact (the fake counts every request); nothing is timed
 except the wall clock of each part, for information. `devset` reads
@@ -14,6 +16,7 @@ a temporary folder: nothing of the corpus is written into the project.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -26,10 +29,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from click.testing import CliRunner  # noqa: E402
+
 from fakegithub import FAULT_KINDS, SeededFaults  # noqa: E402
 from syncenv import workspace  # noqa: E402
 from test_sync_budget import FOLLOW_UPS, busy_notes  # noqa: E402
 from test_sync_faults import FIRST, SEEDS, converge, second  # noqa: E402
+from tracker.cli import main  # noqa: E402
 from tracker.extract import extract  # noqa: E402
 from tracker.meeting import read_meeting  # noqa: E402
 from tracker.render import read_mark  # noqa: E402
@@ -160,7 +166,41 @@ def edit_one_per_note(ws, rels: list[str]) -> int:
     return edited
 
 
+def _digest(ws, *args: str):
+    old = os.getcwd()
+    os.chdir(ws.root)
+    try:
+        return CliRunner().invoke(main, ["digest", *args], env=ws.env, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def digest() -> None:
+    with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:
+        for rel, text in busy_notes().items():
+            ws.write(rel, text)
+        assert ws.sync("--yes", "--backfill", "--max-writes", "5000").exit_code == 0
+        for day, what in [("2026-03-02", "first post"), ("2026-03-02", "same day again"),
+                          ("2026-03-04", "later that week"), ("2026-03-09", "the next week")]:
+            ws.fake.reset_counts()
+            result = _digest(ws, "--post", "--no-notes", "--as-of", day)
+            assert result.exit_code == 0, result.output
+            print(f"digest --post, {FOLLOW_UPS} tracked issues, {what} ({day}): {len(ws.fake.requests)} requests, "
+                  f"{ws.fake.writes} writes; {by_kind(ws.fake.requests)}")
+
+
+def devdigest() -> None:
+    rels = [line.strip() for line in (SHARED / "eval" / "dev-files.txt").read_text().splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:
+        for rel in rels:
+            target = ws.root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(SHARED / "corpus" / rel, target)
+        assert ws.sync("--yes", "--backfill", "--max-writes", "100000").exit_code == 0
+        print(_digest(ws, "--as-of", ws.fake.now.date().isoformat()).stdout, end="")
+
+
 if __name__ == "__main__":
-    wanted = sys.argv[1:] or ["budget", "faults", "devset"]
-    for name in wanted:
-        {"budget": budget, "faults": faults, "devset": devset}[name]()
+    parts = {"budget": budget, "faults": faults, "devset": devset, "digest": digest, "devdigest": devdigest}
+    for name in sys.argv[1:] or ["budget", "faults", "devset", "digest"]:
+        parts[name]()

@@ -45,3 +45,29 @@ def test_first_sync_and_no_change_resync_request_counts(tmp_path):
         assert fake.writes == 0
         assert len(fake.requests) == math.ceil(FOLLOW_UPS / 100)  # the tracked listing, 100 a page
         assert len(fake.requests) <= math.ceil(FOLLOW_UPS / 100) + 3
+
+
+def test_digest_post_request_counts_for_1000_tracked_issues(tmp_path):
+    import os
+
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    with workspace(tmp_path) as ws:
+        for rel, text in busy_notes().items():
+            ws.write(rel, text)
+        assert ws.sync("--yes", "--backfill", "--max-writes", "5000").exit_code == 0
+        os.chdir(ws.root)
+
+        def post(day: str) -> tuple[int, int]:
+            ws.fake.reset_counts()
+            result = CliRunner().invoke(main, ["digest", "--post", "--no-notes", "--as-of", day], env=ws.env)
+            assert result.exit_code == 0, result.output
+            return len(ws.fake.requests), ws.fake.writes
+
+        pages = math.ceil(FOLLOW_UPS / 100)
+        assert post("2026-03-02") == (pages + 3, 2)  # listings; the digest label and the issue
+        assert post("2026-03-02") == (pages + 1, 0)  # same day: nothing to write
+        assert post("2026-03-04") == (pages + 2, 1)  # later that week: the body only
+        assert post("2026-03-09") == (pages + 4, 2)  # a new week: the body, and one comment (looked for first)
