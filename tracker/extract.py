@@ -25,6 +25,16 @@ _NOT_OWNERS = frozenset(
 )
 # "Update the README - Timo": a name after a dash at the end of the line.
 _TRAILING_OWNER = re.compile(r"\s[-–—]\s{1,3}@?(?P<owner>[A-Z][\w'-]{1,20}(?: [A-Z][\w'-]{1,20})?)\s*\)?\s*$")
+_NAME = r"@?(?P<owner>[A-Z][\w'-]{1,20}(?: [A-Z][\w'-]{1,20})?)"
+# Assignment forms whose verb no rule lists: "Dan to rename ...", "Kevin volunteers to ...",
+# "- [ ] Kate send out ...", "... (Tobias)". The name must be an attendee or speaker.
+_BARE_VERB = re.compile(r"^" + _NAME + r" [a-z]+(?<!s) (?:the|a|an|out|up|new|it|this|that)\b")
+_OWNER_FORMS = (
+    re.compile(r"^" + _NAME + r"(?: and [A-Z][\w'-]{1,20})? (?:to|volunteer(?:s|ed)? to|offered to) [a-z]"),
+    _BARE_VERB,
+    re.compile(r"\(" + _NAME + r"\)\s*[.;]?\s*$"),
+    _TRAILING_OWNER,
+)
 _TERMINAL = re.compile(r"[.!?:;)\]]\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\s]{0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)")
@@ -294,10 +304,10 @@ class Candidate:
         return [h for h in self.hits if h.counts and h.rule.weight >= 0]
 
 
-def candidates(meeting: Meeting, ruleset: RuleSet) -> list[Candidate]:
+def candidates(meeting: Meeting, ruleset: RuleSet, people: frozenset[str] | None = None) -> list[Candidate]:
     rules = ruleset.active
     gate = ruleset.gate
-    people = known_people(meeting)
+    people = known_people(meeting) if people is None else people
     out = []
     for line in meeting.lines:
         if line.override == "ignore" or line.block == "heading" or not line.body:
@@ -364,14 +374,23 @@ def _spans(found: list[Candidate], by_number: dict[int, Line]) -> list[tuple[Can
     return sorted(out, key=lambda pair: pair[1][0].number)
 
 
-def _owner(cand: Candidate) -> str | None:
+def _owner(cand: Candidate, people: frozenset[str]) -> str | None:
+    """Who will do it: a rule's owner, else an assignment form the rules leave unnamed, else the speaker."""
     for hit in sorted(cand.counting, key=lambda h: -h.weight):
         if hit.owner:
             return hit.owner
-    trailing = _TRAILING_OWNER.search(cand.line.body)
-    if trailing and _clean_owner(trailing["owner"]):
-        return trailing["owner"]
+    body = _MARKER.sub("", cand.line.body)
+    for form in _OWNER_FORMS:
+        if form is _BARE_VERB and cand.line.checkbox != "open":
+            continue  # "Luke gave a talk" is news; "- [ ] Kate send out the invite" is a task
+        found = form.search(body)
+        if found and _clean_owner(found["owner"]) and (form is _TRAILING_OWNER or _known(found["owner"], people)):
+            return found["owner"]
     return cand.line.speaker
+
+
+def _known(name: str, people: frozenset[str]) -> bool:
+    return name.lower() in people or name.split()[0].lower() in people
 
 
 def _kind(cand: Candidate) -> str:
@@ -386,7 +405,8 @@ def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_
     so a follow-up has the same lines and id in ``--all`` as in a plain scan.
     """
     by_number = {line.number: line for line in meeting.lines}
-    spans = _spans(candidates(meeting, ruleset), by_number)
+    people = known_people(meeting)
+    spans = _spans(candidates(meeting, ruleset, people), by_number)
     occurrences: dict[str, int] = {}
     out = []
     for cand, span in spans:
@@ -410,7 +430,7 @@ def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_
                 text=text,
                 title=title,
                 kind=_kind(cand),
-                owner=_owner(cand),
+                owner=_owner(cand, people),
                 labels=tuple(labels),
                 confidence=cand.confidence,
                 rules=tuple(h.rule.id for h in cand.counting),
