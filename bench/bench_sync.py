@@ -34,7 +34,7 @@ from click.testing import CliRunner  # noqa: E402
 from fakegithub import FAULT_KINDS, SeededFaults  # noqa: E402
 from syncenv import workspace  # noqa: E402
 from test_sync_budget import FOLLOW_UPS, busy_notes  # noqa: E402
-from test_sync_faults import FIRST, SEEDS, converge, second  # noqa: E402
+from test_sync_faults import FIRST, SEEDS, converge, few_retries, second  # noqa: E402
 from tracker.cli import main  # noqa: E402
 from tracker.extract import extract  # noqa: E402
 from tracker.meeting import read_meeting  # noqa: E402
@@ -72,17 +72,18 @@ def budget() -> None:
 def faults() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        with workspace(Path(tmp) / "clean") as ws:
+        with workspace(Path(tmp) / "clean") as ws, few_retries():
             converge(ws, FIRST)
             converge(ws, second(FIRST))
             clean = ws.fake.snapshot()
     injected: Counter = Counter()
     runs = duplicates = differing = requests = 0
+    failed: list[str] = []
     for seed in SEEDS:
         schedule = SeededFaults(seed, rate=0.25, kinds=FAULT_KINDS)
-        with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:
+        with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws, few_retries():
             ws.fake.faults = schedule
-            runs += converge(ws, FIRST) + converge(ws, second(FIRST))
+            runs += converge(ws, FIRST, failed) + converge(ws, second(FIRST), failed)
             state = ws.fake.snapshot()
             requests += len(ws.fake.requests)
         ids = Counter(read_mark(i["body"]).id for i in state if read_mark(i["body"]))
@@ -93,6 +94,7 @@ def faults() -> None:
     print(f"fault injection: {len(SEEDS)} seeded histories, {runs} sync runs, {requests} requests, "
           f"{sum(v for k, v in injected.items() if ' on ' not in k)} faults injected ({time.perf_counter() - started:.0f} s)")
     print("  " + ", ".join(f"{k}: {v}" for k, v in sorted(injected.items())))
+    print(f"  runs that gave up halfway (exit 1; the next run went on): {len(failed)}")
     print(f"  duplicate issues: {duplicates}; final states different from the fault-free run: {differing}")
 
 

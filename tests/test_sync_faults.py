@@ -4,16 +4,20 @@ Each seed replays a small history of notes (first sync, then edits, a
 removal, a new follow-up and a renamed note) against a fake GitHub that
 answers with a seeded schedule of 5xx, secondary rate limits with
 Retry-After, 429s, used-up rate limits, dropped connections and writes that
-are applied but whose response is lost. Runs repeat until one finishes
-cleanly with nothing left to do; the end state must equal a fault-free run.
+are applied but whose response is lost. Requests get two tries instead of
+six, so runs also give up halfway (exit 1) and the next run has to pick up
+where they stopped. Runs repeat until one finishes cleanly with nothing left
+to do; the end state must equal a fault-free run.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 
+import tracker.github
 from fakegithub import FAULT_KINDS, SeededFaults
 from syncenv import workspace
 from tracker.render import read_mark
@@ -59,7 +63,7 @@ def second(notes: dict[str, str]) -> dict[str, str]:
     }
 
 
-def converge(ws, notes: dict[str, str]) -> int:
+def converge(ws, notes: dict[str, str], failed: list | None = None) -> int:
     """Sync until a run ends cleanly and a dry run plans nothing; returns the runs it took."""
     for rel in list(_note_files(ws)):
         if rel not in notes:
@@ -69,6 +73,8 @@ def converge(ws, notes: dict[str, str]) -> int:
     for run in range(1, MAX_RUNS + 1):
         result = ws.sync("--yes")
         assert result.exit_code in (0, 1), result.output
+        if failed is not None and result.exit_code == 1:
+            failed.append(result.output.strip().splitlines()[-1])
         if result.exit_code == 0:
             faults, ws.fake.faults = ws.fake.faults, None
             plan = ws.plan()
@@ -82,8 +88,18 @@ def _note_files(ws):
     return [p.relative_to(ws.root).as_posix() for p in (ws.root / "meetings").rglob("*.md")]
 
 
+@contextmanager
+def few_retries():
+    """Two tries a request instead of six, so that runs also give up halfway and the next run converges."""
+    saved, tracker.github.ATTEMPTS = tracker.github.ATTEMPTS, 2
+    try:
+        yield
+    finally:
+        tracker.github.ATTEMPTS = saved
+
+
 def history(tmp_path, faults=None) -> tuple[list[dict], int]:
-    with workspace(tmp_path) as ws:
+    with workspace(tmp_path) as ws, few_retries():
         ws.fake.faults = faults
         runs = converge(ws, FIRST) + converge(ws, second(FIRST))
         return ws.fake.snapshot(), runs

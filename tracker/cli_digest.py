@@ -110,5 +110,5 @@ def _later_mentions(root: Path, config) -> list[tuple[str, str, int, str, str]]:
         _fail(f"{config.source}: {exc}")
     selected = select_notes(root, config)
     notes = read_notes(root, selected, set(selected), config, ruleset)
-    return [(series_of(d.path) or "", d.source.meeting_date, d.source.line, d.path, d.text)
+    return [(series_of(d.path) or "", d.source.meeting_date, d.source.line, d.path, " ".join(d.source.lines))
             for d in notes.desired if d.source.meeting_date]

@@ -22,6 +22,7 @@ UNASSIGNED = "Unassigned"
 _STOP = frozenset(
     "a an and are as at be by for from has have in is it its of on or that the this to was we will with "
     "i you he she they them our us can should would could need needs do does done not no yes".split()
+    + "http https www com org io github gitlab issue issues pull pulls blob tree main master".split()  # link parts
 )
 
 
@@ -201,8 +202,13 @@ def mentioned_again(issues: list[Tracked], later: list[tuple[str, str, int, str,
     return found
 
 
+_URL = re.compile(r"https?://\S+")
+
+
 def _content_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in normalise(text).split() if len(w) > 2 and w not in _STOP)
+    """The words that say what a follow-up is about: no stop words, numbers or link parts."""
+    words = normalise(_URL.sub(" ", text)).split()
+    return frozenset(w for w in words if len(w) > 2 and w not in _STOP and not w.isdigit())
 
 
 # --- markdown ------------------------------------------------------------------------------------

@@ -46,11 +46,12 @@ class AuthError(GitHubError):
 
 
 MAX_WAIT = 300.0  # total seconds one run may spend waiting on retries and rate limits
+ATTEMPTS = 6  # tries per request, the first included
 
 
 @dataclass
 class RetryPolicy:
-    attempts: int = 6  # tries per request, the first included
+    attempts: int = field(default_factory=lambda: ATTEMPTS)
     backoff: float = 2.0  # seconds before the first retry; doubles each time
     max_backoff: float = 60.0
     max_wait: float = field(default_factory=lambda: MAX_WAIT)
