@@ -16,7 +16,6 @@ a temporary folder: nothing of the corpus is written into the project.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
@@ -29,13 +28,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from click.testing import CliRunner  # noqa: E402
-
 from fakegithub import FAULT_KINDS, SeededFaults  # noqa: E402
 from syncenv import workspace  # noqa: E402
 from test_sync_budget import FOLLOW_UPS, busy_notes  # noqa: E402
 from test_sync_faults import FIRST, SEEDS, converge, few_retries, second  # noqa: E402
-from tracker.cli import main  # noqa: E402
 from tracker.extract import extract  # noqa: E402
 from tracker.meeting import read_meeting  # noqa: E402
 from tracker.render import read_mark  # noqa: E402
@@ -168,15 +164,6 @@ def edit_one_per_note(ws, rels: list[str]) -> int:
     return edited
 
 
-def _digest(ws, *args: str):
-    old = os.getcwd()
-    os.chdir(ws.root)
-    try:
-        return CliRunner().invoke(main, ["digest", *args], env=ws.env, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-
-
 def digest() -> None:
     with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:
         for rel, text in busy_notes().items():
@@ -185,7 +172,7 @@ def digest() -> None:
         for day, what in [("2026-03-02", "first post"), ("2026-03-02", "same day again"),
                           ("2026-03-04", "later that week"), ("2026-03-09", "the next week")]:
             ws.fake.reset_counts()
-            result = _digest(ws, "--post", "--no-notes", "--as-of", day)
+            result = ws.run("digest", "--post", "--no-notes", "--as-of", day)
             assert result.exit_code == 0, result.output
             print(f"digest --post, {FOLLOW_UPS} tracked issues, {what} ({day}): {len(ws.fake.requests)} requests, "
                   f"{ws.fake.writes} writes; {by_kind(ws.fake.requests)}")
@@ -199,7 +186,7 @@ def devdigest() -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(SHARED / "corpus" / rel, target)
         assert ws.sync("--yes", "--backfill", "--max-writes", "100000").exit_code == 0
-        print(_digest(ws, "--as-of", ws.fake.now.date().isoformat()).stdout, end="")
+        print(ws.run("digest", "--as-of", ws.fake.now.date().isoformat()).stdout, end="")
 
 
 if __name__ == "__main__":

@@ -64,20 +64,21 @@ class Workspace:
     def config(self, text: str) -> None:
         self.write(".github/track.toml", text)
 
-    def sync(self, *args: str, ref: str | None = None) -> Result:
-        """`track sync ARGS` from the repository root; --ref unless the args give one."""
-        argv = ["sync", *args]
-        if "--ref" not in args:
-            argv += ["--ref", ref or self.ref]
+    def run(self, *argv: str, input: str | None = None) -> Result:
+        """`track ARGV` from the repository root, with this workspace's environment and clock."""
         old = os.getcwd()
         os.chdir(self.root)
         original = tracker.github.time
         tracker.github.time = self.clock
         try:
-            return CliRunner().invoke(main, argv, env=self.env, catch_exceptions=False)
+            return CliRunner().invoke(main, list(argv), input=input, env=self.env, catch_exceptions=False)
         finally:
             tracker.github.time = original
             os.chdir(old)
+
+    def sync(self, *args: str, ref: str | None = None) -> Result:
+        """`track sync ARGS`; --ref unless the args give one."""
+        return self.run("sync", *args, *([] if "--ref" in args else ["--ref", ref or self.ref]))
 
     def plan(self, *args: str) -> dict:
         result = self.sync("--dry-run", "--format", "json", *args)

@@ -8,10 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from syncenv import workspace
-from tracker.cli import main
 from tracker.digest import bar
 from tracker.render import Content, Mark, Source, managed_body
 
@@ -50,12 +48,7 @@ def seed(fake) -> None:
 
 
 def digest(ws, *args: str):
-    old = os.getcwd()
-    os.chdir(ws.root)
-    try:
-        return CliRunner().invoke(main, ["digest", *args], env=ws.env, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return ws.run("digest", *args)
 
 
 @pytest.fixture

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 
 import pytest
-from click.testing import CliRunner
 
 from syncenv import workspace
 from test_sync import NOTE, NOTE_TEXT
-from tracker.cli import main
 
 ADDED = """
 ### Tooling
@@ -56,12 +53,7 @@ def repo(tmp_path):
 
 
 def preview(ws, *args: str):
-    old = os.getcwd()
-    os.chdir(ws.root)
-    try:
-        return CliRunner().invoke(main, ["preview", *args], env=ws.env, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return ws.run("preview", *args)
 
 
 def event(ws, fork: bool = False) -> str:

@@ -398,11 +398,7 @@ def test_config_in_pyproject_and_config_check(tmp_path):
         ws.write(NOTE, NOTE_TEXT)
         result = ws.sync("--dry-run", "--verbose")
         assert result.exit_code == 0 and "pyproject.toml" in result.stderr and "max_writes: 7" in result.stderr
-        import os
-        from click.testing import CliRunner
-        from tracker.cli import main
-        os.chdir(ws.root)
-        check = CliRunner().invoke(main, ["config", "check"])
+        check = ws.run("config", "check")
         assert check.exit_code == 0 and "max_writes      7" in check.output and "1 note selected" in check.output
 
 
@@ -480,14 +476,10 @@ def test_pull_requests_in_the_listing_are_ignored(ws):
 
 def test_on_a_terminal_it_asks_before_writing(ws, monkeypatch):
     monkeypatch.setattr("tracker.cli_sync._interactive", lambda: True)
-    from click.testing import CliRunner
-    import os
-    from tracker.cli import main
-    os.chdir(ws.root)
-    refused = CliRunner().invoke(main, ["sync", "--ref", ws.ref], input="n\n", env=ws.env)
+    refused = ws.run("sync", "--ref", ws.ref, input="n\n")
     assert refused.exit_code == 1 and "Apply 9 writes to acme/notes?" in refused.output
     assert ws.fake.writes == 0
-    accepted = CliRunner().invoke(main, ["sync", "--ref", ws.ref], input="y\n", env=ws.env)
+    accepted = ws.run("sync", "--ref", ws.ref, input="y\n")
     assert accepted.exit_code == 0 and len(ws.fake.issues) == 4
 
 

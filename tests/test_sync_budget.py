@@ -48,21 +48,14 @@ def test_first_sync_and_no_change_resync_request_counts(tmp_path):
 
 
 def test_digest_post_request_counts_for_1000_tracked_issues(tmp_path):
-    import os
-
-    from click.testing import CliRunner
-
-    from tracker.cli import main
-
     with workspace(tmp_path) as ws:
         for rel, text in busy_notes().items():
             ws.write(rel, text)
         assert ws.sync("--yes", "--backfill", "--max-writes", "5000").exit_code == 0
-        os.chdir(ws.root)
 
         def post(day: str) -> tuple[int, int]:
             ws.fake.reset_counts()
-            result = CliRunner().invoke(main, ["digest", "--post", "--no-notes", "--as-of", day], env=ws.env)
+            result = ws.run("digest", "--post", "--no-notes", "--as-of", day)
             assert result.exit_code == 0, result.output
             return len(ws.fake.requests), ws.fake.writes
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .actions import add_summary, set_outputs
-from .cli_sync import _config, _fail
+from .cli_sync import config_or_exit, fail
 from .config import select_notes
 from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from .digest import build, markdown, mentioned_again
@@ -69,13 +69,13 @@ def digest(since, stale_days, fmt, post, config_path, as_of, no_notes):
     """
     env = dict(os.environ)
     root = repository_root(Path.cwd())
-    config = _config(root, config_path)
+    config = config_or_exit(root, config_path)
     if not config.repo:
-        _fail(f"no repository: set `repo` in {config.source or '.github/track.toml'} or GITHUB_REPOSITORY")
+        fail(f"no repository: set `repo` in {config.source or '.github/track.toml'} or GITHUB_REPOSITORY")
     try:
         today = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(dt.timezone.utc).date()
     except ValueError:
-        _fail(f"--as-of: expected a date such as 2024-05-01, got {as_of!r}")
+        fail(f"--as-of: expected a date such as 2024-05-01, got {as_of!r}")
     first_day = parse_since(since, today)
     _, server = endpoints(env)
     try:
@@ -98,7 +98,7 @@ def digest(since, stale_days, fmt, post, config_path, as_of, no_notes):
                        err=True)
             set_outputs({"digest-url": posted.url}, env)
     except GitHubError as exc:
-        _fail(str(exc), EXIT_USAGE if isinstance(exc, AuthError) else EXIT_FAILED)
+        fail(str(exc), EXIT_USAGE if isinstance(exc, AuthError) else EXIT_FAILED)
     sys.exit(EXIT_OK)
 
 
@@ -107,7 +107,7 @@ def _later_mentions(root: Path, config) -> list[tuple[str, str, int, str, str]]:
     try:
         ruleset, _ = load_rules([root / r for r in config.rules], set(config.disable))
     except RuleError as exc:
-        _fail(f"{config.source}: {exc}")
+        fail(f"{config.source}: {exc}")
     selected = select_notes(root, config)
     notes = read_notes(root, selected, set(selected), config, ruleset)
     return [(series_of(d.path) or "", d.source.meeting_date, d.source.line, d.path, " ".join(d.source.lines))

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .actions import add_summary
-from .cli_sync import _config, _fail
+from .cli_sync import config_or_exit, fail
 from .config import note_matcher
 from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE, warn
 from .github import AuthError, GitHubError, Pacing, connect, endpoints
@@ -76,22 +76,22 @@ def preview(base, head, pr, post, fmt, config_path):
     """
     env = dict(os.environ)
     root = repository_root(Path.cwd())
-    config = _config(root, config_path)
+    config = config_or_exit(root, config_path)
     if not config.repo:
-        _fail(f"no repository: set `repo` in {config.source or '.github/track.toml'} or GITHUB_REPOSITORY")
+        fail(f"no repository: set `repo` in {config.source or '.github/track.toml'} or GITHUB_REPOSITORY")
     is_note = note_matcher(config)
     event = pull_request_event(env)
     base, head, pr = base or event.get("base"), head or event.get("head") or "HEAD", pr or event.get("number")
     if not base:
-        _fail("no base commit: pass --base REF (in Actions it comes from the pull_request event)")
+        fail("no base commit: pass --base REF (in Actions it comes from the pull_request event)")
     try:
         ruleset, broken = load_rules([root / r for r in config.rules], set(config.disable))
         base_sha, head_sha = resolve(root, base), resolve(root, head)
         changes = [c for c in changed_files(root, base_sha, head_sha) if is_note(c.path)]
     except RuleError as exc:
-        _fail(f"{config.source}: {exc}")
+        fail(f"{config.source}: {exc}")
     except GitError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for problem in broken:
         warn(problem)
 
@@ -128,7 +128,7 @@ def preview(base, head, pr, post, fmt, config_path):
         if post:
             _post(client, pr, text, event.get("fork", False))
     except GitHubError as exc:
-        _fail(str(exc), EXIT_USAGE if isinstance(exc, AuthError) else EXIT_FAILED)
+        fail(str(exc), EXIT_USAGE if isinstance(exc, AuthError) else EXIT_FAILED)
     sys.exit(EXIT_OK)
 
 
@@ -137,7 +137,7 @@ def _post(client, pr: int | None, text: str, fork: bool) -> None:
         warn("a pull request from a fork gets a read-only token: the preview is in the job summary only")
         return
     if not pr:
-        _fail("--post needs the pull request's number: pass --pr N (in Actions it comes from the event)")
+        fail("--post needs the pull request's number: pass --pr N (in Actions it comes from the event)")
     try:
         posted = post_preview(client, pr, text)
     except GitHubError as exc:  # a read-only token, most likely: the summary still has it

@@ -19,17 +19,17 @@ from .rules import RuleError, load_rules
 from .sync import apply, make_plan, notes_commit, read_notes, repository_root
 
 
-def _fail(message: str, status: int = EXIT_USAGE):
+def fail(message: str, status: int = EXIT_USAGE):
     error(message)
     sys.exit(status)
 
 
-def _config(root: Path, path: Path | None) -> Config:
+def config_or_exit(root: Path, path: Path | None) -> Config:
     chosen = path or find_config(root)
     try:
         return load_config(chosen)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _note_paths(root: Path, args: tuple[str, ...], selected: list[str]) -> tuple[list[str], set[str] | None]:
@@ -40,11 +40,11 @@ def _note_paths(root: Path, args: tuple[str, ...], selected: list[str]) -> tuple
     for arg in args:
         path = Path(arg).resolve()
         if not path.exists():
-            _fail(f"{arg}: no such file or directory")
+            fail(f"{arg}: no such file or directory")
         try:
             rel = path.relative_to(root.resolve()).as_posix()
         except ValueError:
-            _fail(f"{arg}: not inside the repository at {root}")
+            fail(f"{arg}: not inside the repository at {root}")
         if path.is_dir():
             prefix = "" if rel == "." else rel + "/"
             chosen += [p for p in selected if p.startswith(prefix)]
@@ -103,14 +103,14 @@ def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, max_writes, write
     """
     env = dict(os.environ)
     root = repository_root(Path.cwd())
-    config = _config(root, config_path)
+    config = config_or_exit(root, config_path)
     if not config.repo:
-        _fail(f"no repository to file issues in: set `repo` in {config.source or '.github/track.toml'} "
+        fail(f"no repository to file issues in: set `repo` in {config.source or '.github/track.toml'} "
               "or GITHUB_REPOSITORY")
     try:
         ruleset, broken = load_rules([root / r for r in config.rules], set(config.disable))
     except RuleError as exc:
-        _fail(f"{config.source}: {exc}")
+        fail(f"{config.source}: {exc}")
     for problem in broken:
         error(problem)
     selected = select_notes(root, config)
@@ -118,7 +118,7 @@ def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, max_writes, write
     sha = notes_commit(root, ref, env)
     if sha is None:
         if not dry_run:
-            _fail("cannot tell which commit the notes are at, for the links: pass --ref SHA "
+            fail("cannot tell which commit the notes are at, for the links: pass --ref SHA "
                   "(or run inside the notes' git checkout)")
         sha = "HEAD"
     api, server = endpoints(env)
@@ -139,7 +139,7 @@ def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, max_writes, write
         client = connect(config.repo, Pacing(write_interval=interval), env=env)
         planned = make_plan(client, notes, config, links, scope, backfill, writes_cap)
     except GitHubError as exc:
-        _fail(str(exc), EXIT_USAGE if isinstance(exc, AuthError) else EXIT_FAILED)
+        fail(str(exc), EXIT_USAGE if isinstance(exc, AuthError) else EXIT_FAILED)
     for message in planned.warnings:
         warn(message)
     plan = planned.plan
@@ -150,7 +150,7 @@ def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, max_writes, write
     if dry_run or planned.refused or not plan.writes:
         _summarise(env, plan, None, server, planned.refused, dry_run)
     if planned.refused:
-        _fail(planned.refused, EXIT_FAILED)
+        fail(planned.refused, EXIT_FAILED)
     if dry_run or not plan.writes:
         sys.exit(EXIT_FAILED if read_failed else EXIT_OK)
     if _interactive() and not yes:
@@ -205,11 +205,11 @@ def config_check(config_path):
     `notes` globs pick. Exit status 0 when it is valid, 2 when it is not.
     """
     root = repository_root(Path.cwd())
-    config = _config(root, config_path)
+    config = config_or_exit(root, config_path)
     try:
         load_rules([root / r for r in config.rules], set(config.disable))
     except RuleError as exc:
-        _fail(f"{config.source}: {exc}")
+        fail(f"{config.source}: {exc}")
     notes = select_notes(root, config)
     click.echo(f"{config.source or 'no config file: every default applies'}: valid")
     for key, value in _settings(config).items():

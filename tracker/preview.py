@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .plan import WEAK, Desired, Links, Plan
-from .render import _inline, permalink
+from .render import inline, permalink
 
 SUGGEST_FLOOR = 0.2  # weaker candidates below this are noise, not suggestions
 SUGGEST_MAX = 25
@@ -81,7 +81,7 @@ def markdown(preview: Preview, links: Links, config: Config) -> str:
         out += ["", "To keep a line out of the tracker, end it with `<!-- track: ignore -->`.", ""]
     skipped = plan.of("skip")
     if skipped:
-        out += ["Not filed:", ""] + [f"- {_inline(a.title)}: {a.reason}" for a in skipped] + [""]
+        out += ["Not filed:", ""] + [f"- {inline(a.title)}: {a.reason}" for a in skipped] + [""]
     if preview.suggestions:
         out += [f"<details><summary>{len(preview.suggestions)} weaker candidate"
                 f"{'s' * (len(preview.suggestions) != 1)} that will not be filed</summary>", "",
@@ -89,7 +89,7 @@ def markdown(preview: Preview, links: Links, config: Config) -> str:
                 "`<!-- track: follow-up -->` on its own line just before it.", ""]
         for d in preview.suggestions:
             link = permalink(links.server, links.repo, links.sha, d.path, d.source.line, d.source.end_line)
-            out.append(f"- {d.confidence:.2f} [{d.content.kind}] {_inline(d.content.title)} "
+            out.append(f"- {d.confidence:.2f} [{d.content.kind}] {inline(d.content.title)} "
                        f"([{_short(d.path)}#L{d.source.line}]({link}))")
         out += ["", "</details>", ""]
     if not rows and not skipped and not preview.suggestions:
@@ -102,12 +102,12 @@ def _row(action, preview: Preview, links: Links) -> str:
     verb = VERB[action.op] + (f" #{action.issue}" if action.issue else "")
     owner = ""
     if d and (d.content.owner or d.content.login):
-        owner = _inline(d.content.owner or "") + (f" (`@{d.content.login}`)" if d.content.login else "")
+        owner = inline(d.content.owner or "") + (f" (`@{d.content.login}`)" if d.content.login else "")
     where = ""
     if action.path and action.line:
         link = permalink(links.server, links.repo, links.sha, action.path, action.line, action.end_line or action.line)
         where = f"[{_short(action.path)}#L{action.line}]({link})"
-    title = _inline(action.title).replace("|", "\\|")
+    title = inline(action.title).replace("|", "\\|")
     return f"| {verb} | {title} | {owner.replace('|', '/')} | {where} |"
 
 

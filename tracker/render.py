@@ -142,7 +142,7 @@ def _quote_line(line: str) -> str:
     return _TASK_BOX.sub(r"\1\\[\2]", neutralise(line.rstrip()))
 
 
-def _inline(text: str) -> str:
+def inline(text: str) -> str:
     """A note-derived phrase made safe for use inside link text or emphasis."""
     return re.sub(r"([\[\]*_`\\])", r"\\\1", neutralise(text))
 
@@ -184,13 +184,13 @@ def managed_body(content: Content, source: Source, link: str, mark: Mark, room: 
 def _heading(content: Content, source: Source, link: str, show_login: bool) -> list[str]:
     when = f" ({source.meeting_date})" if source.meeting_date else ""
     lines = f"line {source.line}" if source.line == source.end_line else f"lines {source.line}–{source.end_line}"
-    where = f"**{content.kind.capitalize()}** from [{_inline(source.meeting_title)}{when}]({link}), {lines}"
+    where = f"**{content.kind.capitalize()}** from [{inline(source.meeting_title)}{when}]({link}), {lines}"
     if source.section:
-        where += ", under *" + " › ".join(_inline(s) for s in source.section) + "*"
+        where += ", under *" + " › ".join(inline(s) for s in source.section) + "*"
     out = [where]
     login = content.login if show_login else None
     if content.owner or login:
-        name = _inline(content.owner) if content.owner else ""
+        name = inline(content.owner) if content.owner else ""
         who = f"{name} (@{login})" if name and login else name or f"@{login}"
         out.append(f"**Owner:** {who}")
     return out
