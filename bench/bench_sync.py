@@ -5,6 +5,7 @@
     python bench/bench_sync.py devset        # the dev-set notes: sync, again, lines inserted, one edit per note
     python bench/bench_sync.py digest        # requests of `digest --post` for 1,000 tracked issues
     python bench/bench_sync.py devdigest     # the digest of the dev-set notes synced into the fake (markdown)
+    python bench/bench_sync.py corpus        # every corpus note: sync, again, lines inserted (about a minute)
     python bench/bench_sync.py               # budget, faults, devset and digest
 
 The counts are exact (the fake counts every request); nothing is timed
@@ -189,7 +190,32 @@ def devdigest() -> None:
         print(ws.run("digest", "--as-of", ws.fake.now.date().isoformat()).stdout, end="")
 
 
+def corpus() -> None:
+    """Every note of ../shared/corpus: first sync, again, then 4 lines inserted at the top of every note."""
+    with tempfile.TemporaryDirectory() as tmp, workspace(Path(tmp)) as ws:
+        for folder in (SHARED / "corpus").iterdir():
+            if folder.is_dir():
+                shutil.copytree(folder, ws.root / folder.name)
+        for label, prepare in [("first sync of the whole corpus", None), ("again", None),
+                               ("4 lines inserted at the top of every note", _insert_lines)]:
+            if prepare:
+                prepare(ws.root)
+            ws.fake.reset_counts()
+            started = time.perf_counter()
+            result = ws.sync("--yes", "--backfill", "--max-writes", "100000")
+            assert result.exit_code == 0, result.output[-2000:]
+            print(f"{label}: {len(ws.fake.requests)} requests, {ws.fake.writes} writes, "
+                  f"{len(ws.fake.issues)} issues ({time.perf_counter() - started:.1f} s)")
+
+
+def _insert_lines(root: Path) -> None:
+    for path in root.rglob("*.md"):
+        data = path.read_bytes()
+        path.write_bytes(b"<!-- moved down -->\n\nPreface.\n\n" + data)
+
+
 if __name__ == "__main__":
-    parts = {"budget": budget, "faults": faults, "devset": devset, "digest": digest, "devdigest": devdigest}
+    parts = {"budget": budget, "faults": faults, "devset": devset, "digest": digest, "devdigest": devdigest,
+             "corpus": corpus}
     for name in sys.argv[1:] or ["budget", "faults", "devset", "digest"]:
         parts[name]()

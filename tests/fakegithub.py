@@ -447,8 +447,12 @@ class FakeGitHub:
 
     # ----- pagination ------------------------------------------------------
 
-    def _paginate(self, call: Call, items: list) -> Reply:
-        """One page of ``items`` plus GitHub's ``Link`` header, built on the URL as requested."""
+    def _paginate(self, call: Call, items: list, render: Callable[[Any], Any] | None = None) -> Reply:
+        """One page of ``items`` plus GitHub's ``Link`` header, built on the URL as requested.
+
+        ``render`` turns an item into JSON; only the page's items are rendered,
+        so listing thousands of issues page by page stays linear.
+        """
         per_page = min(max(_int(call.query.get("per_page"), DEFAULT_PER_PAGE), 1), MAX_PER_PAGE)
         page = max(_int(call.query.get("page"), 1), 1)
         last = max(math.ceil(len(items) / per_page), 1)
@@ -460,7 +464,8 @@ class FakeGitHub:
         if page > 1:
             rels["first"] = 1
         links = ", ".join(f'<{self._page_url(call, n)}>; rel="{rel}"' for rel, n in rels.items())
-        return 200, items[(page - 1) * per_page: page * per_page], {"Link": links} if links else {}
+        shown = items[(page - 1) * per_page: page * per_page]
+        return 200, [render(i) for i in shown] if render else shown, {"Link": links} if links else {}
 
     def _page_url(self, call: Call, page: int) -> str:
         """The requested URL with ``page`` set, on the canonical API root as GitHub serves it.
@@ -504,7 +509,7 @@ class FakeGitHub:
                "updated": lambda r: (r["updated_at"], r["number"]),
                "comments": lambda r: (len(self.comments[r["number"]]), r["number"])}[sort]
         matches.sort(key=key, reverse=direction == "desc")
-        return self._paginate(call, [self.issue_json(rec) for rec in matches])
+        return self._paginate(call, matches, self.issue_json)
 
     def _matches_filters(self, rec: dict, query: dict) -> bool:
         wanted = [name.strip().casefold() for name in query.get("labels", "").split(",") if name.strip()]
