@@ -38,6 +38,8 @@ import responses
 
 DOCS_URL = "https://docs.github.com/rest"
 FAULT_KINDS = ("500", "502", "503", "secondary", "429", "ratelimit", "drop", "lost")
+# Also accepted, not drawn by SeededFaults: "cut", a response cut off mid-body (nothing applied).
+EXTRA_FAULTS = ("cut",)
 RATE_LIMIT = 5000
 DEFAULT_PER_PAGE, MAX_PER_PAGE = 30, 100
 MAX_TITLE, MAX_BODY = 256, 65536
@@ -245,10 +247,13 @@ class FakeGitHub:
         index = len(self.requests)
         self.requests.append((request.method, path, query))
         fault = self.faults(request.method, path, index) if self.faults else None
-        if fault not in (None, *FAULT_KINDS):
+        if fault not in (None, *FAULT_KINDS, *EXTRA_FAULTS):
             raise ValueError(f"unknown fault kind {fault!r}")
         if fault == "drop" or (fault == "lost" and request.method == "GET"):
             return _connection_error(fault, request)
+        if fault == "cut":
+            return requests.exceptions.ChunkedEncodingError(
+                f"fake GitHub: response cut off on {request.method} {request.url}")
         if path != "/rate_limit":
             self._spend_rate_limit()
         if fault not in (None, "lost"):

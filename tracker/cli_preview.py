@@ -15,11 +15,11 @@ from .config import note_matcher
 from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE, warn
 from .github import AuthError, GitHubError, Pacing, connect, endpoints
 from .gitrefs import GitError, changed_files, resolve, show, tree_files
-from .plan import Links, reconcile
+from .plan import Links
 from .preview import build_preview, changed_by_pr, markdown
 from .publish import post_preview
 from .rules import RuleError, load_rules
-from .sync import flood_guard, read_notes, repository_root
+from .sync import make_plan, read_notes, repository_root
 
 
 def pull_request_event(env: dict[str, str]) -> dict:
@@ -103,8 +103,9 @@ def preview(base, head, pr, post, fmt, config_path):
             return data
         return read
 
-    paths = [c.path for c in changes]
-    old_path = {c.path: c.old_path or c.path for c in changes if c.status != "A"}
+    paths = [c.path for c in changes if c.status != "D"]
+    deleted = {c.path for c in changes if c.status == "D"}
+    old_path = {c.path: c.old_path or c.path for c in changes if c.status not in "AD"}
     head_notes = read_notes(root, paths, set(paths), config, ruleset, read=at(head_sha))
     base_notes = read_notes(root, list(dict.fromkeys(old_path.values())), set(), config, ruleset, read=at(base_sha))
     base_texts: dict[str, set[str]] = {}
@@ -114,14 +115,15 @@ def preview(base, head, pr, post, fmt, config_path):
 
     api, server = endpoints(env)
     links = Links(server, config.links_repo, head_sha)
-    scope = set(paths) | set(old_path.values())
+    scope = set(paths) | set(old_path.values()) | deleted  # a deleted note's issues count as removed
     try:
         client = connect(config.repo, Pacing(write_interval=config.write_interval), env=env)
-        tracked = client.tracked(config.labels.base)
-        existing = set(paths) | {p for p in tree_files(root, head_sha) if is_note(p)}
-        plan = reconcile(head_notes.desired, tracked, config, links, existing, scope, repo=config.repo)
-        result = build_preview(config.repo, pr, head_sha, plan, head_notes.desired, added,
-                               flood_guard(plan, config, False, config.max_writes))
+        head_notes.existing = set(paths) | {p for p in tree_files(root, head_sha) if is_note(p)}
+        # The same plan sync will make after the merge (all reads: detached issues, assignees, labels).
+        planned = make_plan(client, head_notes, config, links, scope)
+        for message in planned.warnings:
+            warn(message)
+        result = build_preview(config.repo, pr, head_sha, planned.plan, head_notes.desired, added, planned.refused)
         text = markdown(result, links, config)
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if fmt == "json" else text)
         add_summary(text, env)

@@ -25,9 +25,8 @@ def fail(message: str, status: int = EXIT_USAGE):
 
 
 def config_or_exit(root: Path, path: Path | None) -> Config:
-    chosen = path or find_config(root)
     try:
-        return load_config(chosen)
+        return load_config(path or find_config(root))
     except ConfigError as exc:
         fail(str(exc))
 
@@ -65,11 +64,13 @@ def _note_paths(root: Path, args: tuple[str, ...], selected: list[str]) -> tuple
 @click.option("--ref", metavar="SHA", help="The notes' commit for links. Default: $GITHUB_SHA, else git HEAD.")
 @click.option("--backfill", is_flag=True,
               help="Lift the first-sync guard: file every follow-up even when `start` is unset.")
+@click.option("--allow-removals", is_flag=True,
+              help="Lift the mass-removal guard: let most tracked follow-ups count as gone from the notes.")
 @click.option("--max-writes", type=click.IntRange(0), metavar="N", help="At most N writes this run (config: max_writes).")
 @click.option("--write-interval", type=click.FloatRange(0), metavar="SECONDS",
               help="Seconds between writes (config: write_interval).")
 @click.option("--verbose", "-v", is_flag=True, help="Say more about what was read and decided (never secrets).")
-def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, max_writes, write_interval, verbose):
+def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, allow_removals, max_writes, write_interval, verbose):
     """Make the repository's follow-up issues match the meeting notes.
 
     Reads every note the config selects (or just PATH..., files or folders),
@@ -91,8 +92,8 @@ def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, max_writes, write
 
     \b
     Exit status: 0 done; 1 something was not done (a write failed, the write
-    budget ran out, the first-sync guard refused, a note could not be read);
-    2 usage or configuration error.
+    budget ran out, a guard refused, a note could not be read); 2 usage or
+    configuration error.
 
     \b
     Examples:
@@ -137,7 +138,7 @@ def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, max_writes, write
     read_failed = bool(broken) or any(p.fatal for p in notes.problems)
     try:
         client = connect(config.repo, Pacing(write_interval=interval), env=env)
-        planned = make_plan(client, notes, config, links, scope, backfill, writes_cap)
+        planned = make_plan(client, notes, config, links, scope, backfill, writes_cap, allow_removals)
     except GitHubError as exc:
         fail(str(exc), EXIT_USAGE if isinstance(exc, AuthError) else EXIT_FAILED)
     for message in planned.warnings:

@@ -252,8 +252,12 @@ def _labels(source: str, table: dict) -> Labels:
     prefix = table.get("series_prefix", "meeting: ")
     if not isinstance(prefix, str):
         raise check.fail("series_prefix", "a string (may be empty)", prefix)
+    base = check.string("base", "follow-up", expected="a label name")
+    if "," in base or len(base.strip()) > 50:
+        # The issue listing filters by it: a comma would split it into two labels, and GitHub caps names at 50.
+        raise check.fail("base", "a label name of at most 50 characters without a comma", base)
     return Labels(
-        base=check.string("base", "follow-up", expected="a label name"),
+        base=base.strip(),
         kinds=kinds,
         series=series,
         series_prefix=prefix,

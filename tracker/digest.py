@@ -237,6 +237,7 @@ def _escape(text: str) -> str:
     text = text.replace("<", "&lt;")
     text = re.sub(r"([\[\]|*_`\\])", r"\\\1", text)
     text = re.sub(r"@(?=\w)", "@&#8203;", text)
+    text = re.sub(r"https?://github\.com/", "https://www.github.com/", text, flags=re.I)
     return re.sub(r"(?<!&)#(?=\d)", "#&#8203;", text)
 
 

@@ -37,6 +37,10 @@ PAGE = 100
 RECENT = 100  # newest issues searched for a create whose response was lost
 
 
+# Dropped or cut-off connections: worth another try.
+TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
 class GitHubError(Exception):
     """A request that failed for good, phrased as one line (never with the token)."""
 
@@ -84,9 +88,11 @@ def endpoints(env: dict[str, str] | None = None) -> tuple[str, str]:
 def auth_from_env(env: dict[str, str] | None = None) -> Auth.Auth:
     """A token from GITHUB_TOKEN or GH_TOKEN, or a GitHub App installation."""
     env = os.environ if env is None else env
-    token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")
+    token = (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip()
     if token:
-        return Auth.Token(token.strip())
+        if any(c.isspace() or ord(c) < 32 for c in token):
+            raise AuthError("GITHUB_TOKEN (or GH_TOKEN) holds a space or a line break: set it to the token alone")
+        return Auth.Token(token)
     app_id, key_file, installation = (env.get(k) for k in ("TRACK_APP_ID", "TRACK_APP_PRIVATE_KEY_FILE",
                                                                "TRACK_APP_INSTALLATION_ID"))
     if app_id and key_file and installation:
@@ -96,7 +102,12 @@ def auth_from_env(env: dict[str, str] | None = None) -> Auth.Auth:
             raise AuthError(f"TRACK_APP_PRIVATE_KEY_FILE: cannot read {key_file}: {exc.strerror or exc}") from None
         if not installation.isdigit():
             raise AuthError("TRACK_APP_INSTALLATION_ID: expected a number")
-        return Auth.AppAuth(app_id, key).get_installation_auth(int(installation))
+        app = Auth.AppAuth(app_id, key)
+        try:
+            app.create_jwt()  # the key is otherwise first read on the first request
+        except Exception:  # noqa: BLE001 - jwt and cryptography raise several kinds
+            raise AuthError(f"TRACK_APP_PRIVATE_KEY_FILE: {key_file} is not a PEM private key of the App") from None
+        return app.get_installation_auth(int(installation))
     raise AuthError(
         "no credentials: set GITHUB_TOKEN (or GH_TOKEN), or TRACK_APP_ID, TRACK_APP_PRIVATE_KEY_FILE and "
         "TRACK_APP_INSTALLATION_ID for a GitHub App"
@@ -284,12 +295,14 @@ class GitHubIssues:
     def _retry_wait(self, exc: Exception, attempt: int, verb: str, url: str) -> float:
         """Seconds to wait before trying again; raises GitHubError when it must not be retried."""
         what = f"{verb} {_display(url)}"
-        if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+        if isinstance(exc, TRANSIENT):
             reason, wait = "connection failed", None
         elif isinstance(exc, GithubException):
             reason, wait = _classify(exc)
         else:
-            raise exc
+            # Not GitHub's answer: a bug or a bad setting. Its message may quote request headers
+            # (the token among them), so only its kind is reported.
+            raise GitHubError(f"{what}: the request could not be made ({type(exc).__name__})") from None
         if attempt >= self.policy.attempts:
             raise GitHubError(f"{what}: {reason}; gave up after {attempt} tries") from None
         if wait is None:
@@ -378,7 +391,8 @@ def _tracked(raw: dict, labelled: bool) -> Tracked | None:
     if mark is None:
         return None
     return Tracked(
-        number=raw["number"], state=raw.get("state", "open"), title=raw.get("title", ""), body=raw.get("body") or "",
+        number=raw["number"], state=raw.get("state", "open"), title=raw.get("title", ""),
+        body=(raw.get("body") or "").replace("\r\n", "\n"),  # the web UI saves CRLF
         labels=tuple(_label_names(raw)), assignees=tuple(a["login"] for a in raw.get("assignees") or []),
         mark=mark, labelled=labelled, url=raw.get("html_url", ""),
         created_at=raw.get("created_at"), updated_at=raw.get("updated_at"), closed_at=raw.get("closed_at"),

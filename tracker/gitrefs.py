@@ -13,8 +13,8 @@ class GitError(Exception):
 
 @dataclass(frozen=True)
 class Change:
-    status: str  # A added, M modified, R renamed, C copied
-    path: str  # in the head commit
+    status: str  # A added, M modified, R renamed, C copied, D deleted
+    path: str  # in the head commit (for D: in the base)
     old_path: str | None = None  # in the base, for a rename or copy
 
 
@@ -39,9 +39,9 @@ def resolve(root: Path, ref: str) -> str:
 
 
 def changed_files(root: Path, base: str, head: str) -> list[Change]:
-    """Files the head adds or changes since it left the base (``base...head``), renames followed."""
+    """Files the head adds, changes or deletes since it left the base (``base...head``), renames followed."""
     try:
-        out = _git(root, "diff", "--name-status", "-z", "-M", "--diff-filter=ACMR", f"{base}...{head}")
+        out = _git(root, "diff", "--name-status", "-z", "-M", "--diff-filter=ACDMR", f"{base}...{head}")
     except GitError as exc:
         raise GitError(f"{exc} (is the history of both commits fetched? use fetch-depth: 0)") from None
     fields = out.decode("utf-8", "surrogateescape").split("\0")

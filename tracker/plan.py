@@ -24,6 +24,7 @@ from .render import (
 )
 
 EDIT_SIMILARITY = 0.75  # a follow-up this close to an unclaimed issue's text, in the same note, is an edit
+MATCH_TEXT = 2000  # characters of a follow-up's text kept for matching (in every issue's hidden state)
 OPS = ("create", "update", "comment", "close", "skip")
 
 # Hold reasons: why a follow-up found in the notes is not filed as new.
@@ -191,7 +192,7 @@ def desired_from(meeting: Meeting, items: list[FollowUp], raw_lines: list[str], 
             meeting_title=meeting.title, meeting_date=meeting.date, section=section,
             lines=tuple(raw_lines[item.line - 1: item.end_line]),
         )
-        out.append(Desired(item.id, normalise(item.text), content, source, hold_for(item, meeting, config),
+        out.append(Desired(item.id, normalise(item.text)[:MATCH_TEXT], content, source, hold_for(item, meeting, config),
                            item.confidence))
     return out
 
@@ -212,19 +213,29 @@ def match(desired: list[Desired], tracked: list[Tracked], existing_paths: set[st
     claimed = {t.number for t in pairs.values()}
     left = [d for d in desired if d.id not in pairs]
     free = [t for t in by_id.values() if t.number not in claimed]
-    for d, t in _edits(left, free) + _moves(left, free, existing_paths):
-        if d.id not in pairs and t.number not in claimed:
-            pairs[d.id] = t
-            claimed.add(t.number)
+    def claim(found: list[tuple[Desired, Tracked]]) -> None:
+        for d, t in found:
+            if d.id not in pairs and t.number not in claimed:
+                pairs[d.id] = t
+                claimed.add(t.number)
+
+    claim(_edits(left, free))
+    moves = _moves(left, free, existing_paths)
+    claim(moves)
+    # A note renamed in the same commit as one of its follow-ups was edited: match edits across the move.
+    moved = {t.mark.path: d.path for d, t in moves if pairs.get(d.id) is t}
+    left = [d for d in left if d.id not in pairs]
+    free = [t for t in free if t.number not in claimed]
+    claim(_edits(left, free, moved))
     return pairs, doubles
 
 
-def _edits(left: list[Desired], free: list[Tracked]) -> list[tuple[Desired, Tracked]]:
-    """Same note, near-identical text: best pairs first."""
+def _edits(left: list[Desired], free: list[Tracked], moved: dict[str, str] | None = None) -> list[tuple[Desired, Tracked]]:
+    """Same note (or the note it moved to), near-identical text: best pairs first."""
     scored = []
     for d in left:
         for t in free:
-            if t.mark.path == d.path:
+            if (moved or {}).get(t.mark.path, t.mark.path) == d.path:
                 ratio = difflib.SequenceMatcher(None, d.text, t.mark.text, autojunk=False).ratio()
                 if ratio >= EDIT_SIMILARITY:
                     scored.append((ratio, -t.number, d, t))
@@ -339,7 +350,7 @@ def _update(d: Desired, issue: Tracked, links: Links, unassignable: frozenset[st
     person_titled = issue.title != old.title  # then the title stays theirs, and the mark keeps ours
     title = issue.title if person_titled else d.content.title
     labels = _labels_after(issue.labels, old.labels, d.content.labels)
-    person_assigned = tuple(sorted(issue.assignees)) != tuple(sorted(old.assignees))
+    person_assigned = _folded(issue.assignees) != _folded(old.assignees)  # logins compare without case
     assignees = issue.assignees if person_assigned else _wanted_assignees(d, unassignable)
     mark = Mark(d.id, d.path, d.text, d.content.fingerprint(d.source), old.title if person_titled else title,
                 d.content.labels, old.assignees if person_assigned else assignees, **_about(d))
@@ -350,7 +361,7 @@ def _update(d: Desired, issue: Tracked, links: Links, unassignable: frozenset[st
         fields["title"] = title
     if _folded(labels) != _folded(issue.labels):
         fields["labels"] = list(labels)
-    if tuple(sorted(assignees)) != tuple(sorted(issue.assignees)):
+    if _folded(assignees) != _folded(issue.assignees):
         fields["assignees"] = list(assignees)
     return Action("update", _update_reason(d, old), title, issue=issue.number,
                   changes=tuple(fields), fields=fields, **where)

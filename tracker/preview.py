@@ -41,7 +41,7 @@ class Preview:
 def _brief(d: Desired) -> dict:
     return {"id": d.id, "title": d.content.title, "path": d.path, "line": d.source.line,
             "end_line": d.source.end_line, "kind": d.content.kind, "owner": d.content.owner,
-            "confidence": round(d.confidence, 2), "filed": d.hold != WEAK}
+            "confidence": round(d.confidence, 2), "filed": d.hold is None}
 
 
 def changed_by_pr(head: list[Desired], base_texts: dict[str, set[str]], base_path: dict[str, str]) -> list[Desired]:
@@ -72,7 +72,7 @@ def markdown(preview: Preview, links: Links, config: Config) -> str:
            f"Merging will {what} issue{'s' * (plan.writes != 1)} in {preview.repo}"
            f" (notes at `{preview.head[:12]}`).", ""]
     if preview.warning:
-        out += [f"> [!WARNING]\n> On merge, `track sync` will refuse: {preview.warning}", ""]
+        out += [f"> [!WARNING]\n> On merge, `track sync` will refuse to write: {preview.warning}", ""]
     rows = [a for a in plan.actions if a.op != "skip"]
     if rows:
         out += ["| | follow-up | owner | in the notes |", "|---|---|---|---|"]

@@ -50,13 +50,14 @@ def post_digest(client: GitHubIssues, markdown: str, as_of: dt.date, headline: s
         return Posted(data.get("html_url") or _issue_url(client, data["number"]), 2, created=True)
     issue = existing[0]
     writes = 0
+    last = _DIGEST_MARK.search(issue.get("body") or "").group(1)
+    if last != week:
+        # The comment first: the body's week marks it as posted, so it must not move on before the comment.
+        if client.comment(issue["number"], f"**{week}**: {headline}", f"digest {week}"):
+            writes += 1
     if issue.get("body") != body:
         client.edit_issue(issue["number"], {"body": body})
         writes += 1
-    last = _DIGEST_MARK.search(issue.get("body") or "").group(1)
-    if last != week:
-        if client.comment(issue["number"], f"**{week}**: {headline}", f"digest {week}"):
-            writes += 1
     return Posted(issue.get("html_url") or _issue_url(client, issue["number"]), writes)
 
 

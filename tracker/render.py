@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from urllib.parse import quote
 
 TITLE_LIMIT = 256
 BODY_LIMIT = 65_536
@@ -107,7 +108,8 @@ def managed_span(body: str) -> tuple[int, int] | None:
 
 def read_mark(body: str | None) -> Mark | None:
     """The state track left in a body, or None for an issue that is not track's own."""
-    span = managed_span(body or "")
+    body = (body or "").replace("\r\n", "\n")  # bodies edited in the web UI come back with CRLF
+    span = managed_span(body)
     if span is None:
         return None
     found = _STATE.search(body, *span)
@@ -148,11 +150,12 @@ def inline(text: str) -> str:
 
 
 def permalink(server: str, repo: str, sha: str, path: str, line: int, end_line: int) -> str:
-    return f"{server.rstrip('/')}/{repo}/blob/{sha}/{path}?plain=1#L{line}-L{end_line}"
+    return f"{file_link(server, repo, sha, path)}#L{line}-L{end_line}"
 
 
 def file_link(server: str, repo: str, sha: str, path: str) -> str:
-    return f"{server.rstrip('/')}/{repo}/blob/{sha}/{path}?plain=1"
+    """A note at a commit, shown as text (so that line anchors work); spaces and '#' in names encoded."""
+    return f"{server.rstrip('/')}/{repo}/blob/{sha}/{quote(path, safe='/')}?plain=1"
 
 
 def cut(text: str, limit: int) -> str:

@@ -54,8 +54,9 @@ def read_notes(root: Path, paths: list[str], existing: set[str], config: Config,
             continue
         text, problem = decode(data, rel)
         if problem:
-            notes.problems.append(problem)
-        if text is None:
+            # Replaced bytes would change titles and quotes: leave the note's issues as they are.
+            notes.problems.append(replace(problem, message=problem.message.split(";")[0]
+                                          + "; its issues are left as they are", fatal=True))
             notes.unread.add(rel)
             continue
         meeting = read_meeting(text, rel, rel)
@@ -104,7 +105,7 @@ class Planned:
 
 def make_plan(
     client: GitHubIssues, notes: Notes, config: Config, links: Links, scope: set[str] | None,
-    backfill: bool = False, max_writes: int | None = None,
+    backfill: bool = False, max_writes: int | None = None, allow_removals: bool = False,
 ) -> Planned:
     """Read the tracker, then plan; a few extra reads only when the plan has writes that need them."""
     repo = client.repo
@@ -132,7 +133,8 @@ def make_plan(
         plan = plan_with(tracked, unassignable)
     plan = _with_new_labels(plan, client, warnings)
     limit = config.max_writes if max_writes is None else max_writes
-    return Planned(plan, warnings, flood_guard(plan, config, backfill, limit))
+    refused = flood_guard(plan, config, backfill, limit) or removal_guard(plan, notes, config, allow_removals)
+    return Planned(plan, warnings, refused)
 
 
 def _with_new_labels(plan: Plan, client: GitHubIssues, warnings: list[str]) -> Plan:
@@ -147,6 +149,24 @@ def _with_new_labels(plan: Plan, client: GitHubIssues, warnings: list[str]) -> P
         warnings.append(f"cannot list labels ({exc}): new labels will be created without colours")
         return plan
     return replace(plan, new_labels=tuple(name for name in wanted if name.casefold() not in existing))
+
+
+MASS_REMOVAL = 10  # more removals than this, and more than half the open tracked issues, is a mistake until said otherwise
+
+
+def removal_guard(plan: Plan, notes: Notes, config: Config, allowed: bool) -> str | None:
+    """Refuse to take most tracked follow-ups for removed: a typo in `notes` or a moved folder does that."""
+    removed = len(plan.of("comment")) + len(plan.of("close"))
+    if not removed or allowed:
+        return None
+    where = config.source or "the default config"
+    if not notes.existing:
+        return (f"the `notes` globs in {where} select no note at all, so all {removed} tracked follow-ups would "
+                f"count as removed: fix `notes` (track config check shows what it selects)")
+    if removed > MASS_REMOVAL and removed * 2 > plan.tracked:
+        return (f"{removed} of {plan.tracked} tracked follow-ups would count as removed from the notes: if the "
+                f"notes really moved or went, pass --allow-removals; otherwise check `notes` in {where}")
+    return None
 
 
 def flood_guard(plan: Plan, config: Config, backfill: bool, max_writes: int) -> str | None:
@@ -204,7 +224,7 @@ def apply(plan: Plan, client: GitHubIssues, config: Config, max_writes: int, pro
             out.stopped = f"max_writes ({max_writes}) reached"
             break
         try:
-            number = _apply_one(action, client, out)
+            number = _apply_one(action, client, out, plan.sha)
         except (Invalid, NotFound) as exc:  # this item only: go on with the others
             out.failed.append((action, str(exc)))
             continue
@@ -239,14 +259,15 @@ def _create_labels(plan: Plan, client: GitHubIssues, config: Config, max_writes:
         out.labels_created.append(name)
 
 
-def _apply_one(action: Action, client: GitHubIssues, out: Outcome) -> int | None:
+def _apply_one(action: Action, client: GitHubIssues, out: Outcome, sha: str) -> int | None:
     if action.op == "create":
         number = client.create_issue(action.fields, action.id or "")
         out.writes += 1
         return number
     if action.comment is not None:
         # The comment goes first: a close or a removal mark never happens without it.
-        if client.comment(action.issue, action.comment, f"{action.id} {action.op}"):
+        # Keyed by the commit: a follow-up that leaves the notes again later gets a comment again.
+        if client.comment(action.issue, action.comment, f"{action.id} {action.op} {sha}"):
             out.writes += 1
     if action.fields:
         client.edit_issue(action.issue, action.fields)
