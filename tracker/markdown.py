@@ -12,6 +12,7 @@ rules read plain lines, so it is skipped.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import mistune
@@ -19,9 +20,14 @@ from mistune.plugins.table import table, table_in_list, table_in_quote
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 from mistune.list_parser import (
+    _build_list_item_source,
+    _collect_list_item_lines,
+    _compile_continue_width,
+    _compile_list_break_sc,
+    _compile_list_item_pattern,
     _create_list_marker,
     _get_list_bullet,
-    _parse_list_item,
+    _is_loose_list,
     _transform_tight_list,
 )
 
@@ -68,6 +74,11 @@ class _LineState(BlockState):
 
 class _LineParser(BlockParser):
     state_cls = _LineState
+
+    def __init__(self) -> None:
+        super().__init__()
+        # (bullet, marker width) -> (next item pattern, list break pattern)
+        self._item_patterns: dict[tuple[str, int], tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
     def parse_method(self, m: Any, state: _LineState) -> int | None:  # type: ignore[override]
         saved = state.token_start
@@ -121,7 +132,7 @@ class _LineParser(BlockParser):
             saved = state.child_base
             state.child_base = marker_line + (0 if item.text.strip() else 1)
             try:
-                item = _parse_list_item(self, bullet, item, token, state, rules)
+                item = self._parse_list_item(bullet, item, token, state, rules)
             finally:
                 state.child_base = saved
 
@@ -132,6 +143,32 @@ class _LineParser(BlockParser):
             return end_pos
         state.tokens.append(token)
         return state.cursor
+
+    def _parse_list_item(self, bullet: str, item: Any, token: Token, state: _LineState, rules: list[str]) -> Any:
+        """mistune's _parse_list_item, with its two patterns compiled once, not once per item."""
+        text, continue_width = _compile_continue_width(item.text, item.leading_width)
+        list_item_re, break_sc = self._list_item_patterns(bullet, item.leading_width)
+        lines = _collect_list_item_lines(self, list_item_re, break_sc, state, text, continue_width)
+        if lines.loose:
+            token["tight"] = False
+        if lines.end_pos is not None:
+            token["_tok_index"] = lines.token_index
+            token["_end_pos"] = lines.end_pos
+        child = state.child_state(_build_list_item_source(text, lines.src, continue_width))
+        self.parse(child, rules)
+        if token["tight"] and _is_loose_list(child.tokens):
+            token["tight"] = False
+        token["children"].append({"type": "list_item", "children": child.tokens})
+        return lines.next_item
+
+    def _list_item_patterns(self, bullet: str, leading_width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        # Built on first use, after the plugins have added their rules to the specification.
+        key = (bullet, leading_width)
+        patterns = self._item_patterns.get(key)
+        if patterns is None:
+            item_re = re.compile(_compile_list_item_pattern(bullet, leading_width))
+            patterns = self._item_patterns[key] = (item_re, _compile_list_break_sc(self, leading_width))
+        return patterns
 
 
 def _make_markdown() -> mistune.Markdown:
