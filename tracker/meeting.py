@@ -66,8 +66,9 @@ class _Walker:
         self.pending: str | None = None  # a standalone override waiting for its block
         self.attendees: list[str] = []
         self.logins: list[tuple[str, str]] = []
-        self.outer: list[str] = []
-        self._people_cache: tuple[int, frozenset[str]] = (0, frozenset())  # lead-ins of the lists we are inside, outermost first
+        self.outer: list[str] = []  # lead-ins of the lists we are inside, outermost first
+        self._people_words: set[str] = set()  # first names and initials of the attendees so far
+        self._people_snapshot: frozenset[str] | None = frozenset()  # None once an attendee is added
 
     def walk(self, tokens: list[dict[str, Any]], depth: int, speaker: str | None, lead_in: str | None, block: str) -> None:
         last_text: str | None = lead_in if depth else None
@@ -221,24 +222,26 @@ class _Walker:
 
     def _people(self) -> frozenset[str]:
         """Lower-cased first names and initials of the attendees listed so far."""
-        if self._people_cache[0] == len(self.attendees):
-            return self._people_cache[1]
-        out = set()
-        for name in self.attendees:
-            words = name.lower().split()
-            out.add(words[0])
-            if len(words) > 1:
-                out.add("".join(w[0] for w in words))
-        self._people_cache = (len(self.attendees), frozenset(out))
-        return self._people_cache[1]
+        if self._people_snapshot is None:
+            self._people_snapshot = frozenset(self._people_words)
+        return self._people_snapshot
 
     def _attendee(self, text: str) -> None:
         login = _LOGIN.search(text)
         name = _MD_NOISE.sub("", text.split("@")[0].split("(")[0].split(" - ")[0].split(",")[0]).strip()
         if name and len(name) < 60:
             self.attendees.append(name)
+            self._add_person(name)
             if login:
                 self.logins.append((name, login.group(1)))
+
+    def _add_person(self, name: str) -> None:
+        # Kept up as attendees come: every line after an attendee list looks them up.
+        words = name.lower().split()
+        self._people_words.add(words[0])
+        if len(words) > 1:
+            self._people_words.add("".join(w[0] for w in words))
+        self._people_snapshot = None
 
 
 def _title(lines: list[Line], path: str) -> str:
