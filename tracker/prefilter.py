@@ -531,8 +531,9 @@ class _Index:
         possible = dict(self.always)
         for gid in triggered:
             rule, index, rest, quick = self._gated[gid]
-            if _all_met(rest, words, folded) and (quick is None or quick.search(text)):
-                possible[rule] = possible.get(rule, ()) + (index,)
+            if rest and not _all_met(rest, words, folded) or quick is not None and not quick.search(text):
+                continue
+            possible[rule] = possible.get(rule, ()) + (index,)
         return possible
 
 
