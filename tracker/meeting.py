@@ -62,6 +62,7 @@ class _Walker:
         self.lines: list[Line] = []
         self.headings: list[tuple[int, str]] = []
         self.section: tuple[str, ...] = ()  # the headings' texts, kept in step with them
+        self.in_attendees = False  # the nearest heading names the attendees: kept in step with it
         self.ignore_level: int | None = None  # inside a section silenced by an override
         self.pending: str | None = None  # a standalone override waiting for its block
         self.attendees: list[str] = []
@@ -119,13 +120,13 @@ class _Walker:
         text = _MD_NOISE.sub("", _HEADING_LINK.sub(r"\1", tok["text"].strip().split("\n")[0])).strip()
         self.headings.append((level, text))
         self.section = tuple(text for _, text in self.headings)
+        self.in_attendees = bool(_ATTENDEE_SECTION.search(text))
         self.lines.append(Line(tok["line"], text, text, self.section[:-1], block="heading", starts_block=True))
 
     def _paragraph(self, tok: dict[str, Any], depth: int, speaker: str | None, lead_in: str | None, block: str) -> str | None:
         pending = self._take_block_override()
         silenced = pending == "ignore"
         force_next = pending == "follow-up"
-        in_attendees = bool(self.headings) and bool(_ATTENDEE_SECTION.search(self.headings[-1][1]))
         outer_lead_ins = tuple(reversed(self.outer))
         checkbox = None
         last = None
@@ -150,7 +151,7 @@ class _Walker:
                 who, body = attendee_prefix(text, self._people())
             if who:
                 speaker = who
-            if in_attendees and depth:
+            if self.in_attendees and depth:
                 self._attendee(text)
             self.lines.append(
                 Line(
