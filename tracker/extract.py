@@ -39,7 +39,7 @@ _MARKER = re.compile(
 )
 _LEADING_JUNK = re.compile(r"^[\s\-*+<>(•–—:]+")
 _TRAILING_JUNK = re.compile(r"[\s.,;:!?\-–—]+$")
-_NORMAL = re.compile(r"[^\w]+")
+_WORDS = re.compile(r"\w+")
 _MARKUP_CHAR = re.compile(r"[*_`~<>]")  # _MARKDOWN matches none of a text without one of these
 
 
@@ -271,7 +271,8 @@ def make_title(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Lower case, without markdown or punctuation, spaces collapsed: what ids are made from."""
-    return " ".join(_NORMAL.sub(" ", _unmark(text).lower()).split())
+    # The words joined by single spaces (no \w character is a space to str.split).
+    return " ".join(_WORDS.findall(_unmark(text).lower()))
 
 
 def follow_up_id(path: str, text: str, occurrence: int) -> str:
