@@ -45,6 +45,15 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return fields, "\n" * end + "\n" + "\n".join(lines[end + 1 :])
 
 
+def _plain_heading(text: str) -> str:
+    """A heading's text without links and emphasis (the searches skipped where they cannot match)."""
+    if "](" in text:
+        text = _HEADING_LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _MD_NOISE.sub("", text)
+    return text.strip()
+
+
 def _override_of(text: str) -> str | None:
     if "<!--" not in text:  # most lines: skip the search
         return None
@@ -117,7 +126,7 @@ class _Walker:
             self.ignore_level = level
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
-        text = _MD_NOISE.sub("", _HEADING_LINK.sub(r"\1", tok["text"].strip().split("\n")[0])).strip()
+        text = _plain_heading(tok["text"].strip().split("\n")[0])
         self.headings.append((level, text))
         self.section = tuple(text for _, text in self.headings)
         self.in_attendees = bool(_ATTENDEE_SECTION.search(text))
