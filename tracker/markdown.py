@@ -17,7 +17,7 @@ from typing import Any
 
 import mistune
 from mistune.plugins.table import table, table_in_list, table_in_quote
-from mistune.block_parser import BlockParser
+from mistune.block_parser import BlockParser, _is_plain_paragraph_start
 from mistune.core import BlockState
 from mistune.list_parser import (
     _build_list_item_source,
@@ -155,11 +155,26 @@ class _LineParser(BlockParser):
             token["_tok_index"] = lines.token_index
             token["_end_pos"] = lines.end_pos
         child = state.child_state(_build_list_item_source(text, lines.src, continue_width))
-        self.parse(child, rules)
+        if not self._parse_one_line(child, rules):
+            self.parse(child, rules)
         if token["tight"] and _is_loose_list(child.tokens):
             token["tight"] = False
         token["children"].append({"type": "list_item", "children": child.tokens})
         return lines.next_item
+
+    def _parse_one_line(self, state: _LineState, rules: list[str]) -> bool:
+        """Most list items are one line ("text\\n") of plain text: make its paragraph without mistune's parse loop.
+
+        parse() would make the same token: no block starts there (the rules'
+        pattern does not match, the line starts with no space, digit or
+        punctuation, so it is not indented code), so it is a paragraph.
+        """
+        src = state.src
+        if src.find("\n") != len(src) - 1 or not _is_plain_paragraph_start(src, 0) or self.compile_sc(rules).match(src, 0):
+            return False
+        state.add_paragraph(src)
+        state.cursor = state.cursor_max
+        return True
 
     def _list_item_patterns(self, bullet: str, leading_width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
         # Built on first use, after the plugins have added their rules to the specification.
