@@ -219,6 +219,8 @@ def _noisy_or(hits: list[Hit]) -> float:
 
 def confidence(hits: list[Hit]) -> float:
     """Noisy-OR of the positive weights, scaled down by each negative one."""
+    if not hits:  # most lines
+        return 0.0
     miss = 1.0
     damp = 1.0
     for hit in hits:

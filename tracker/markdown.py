@@ -51,7 +51,8 @@ class _LineState(BlockState):
         return child
 
     def line_at(self, pos: int) -> int:
-        pos = min(pos, len(self.src))
+        if pos > len(self.src):
+            pos = len(self.src)
         if pos >= self._pos:
             self._line += self.src.count("\n", self._pos, pos)
         else:
