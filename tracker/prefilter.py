@@ -388,6 +388,7 @@ def _loosened(items):
     return out
 
 
+@lru_cache(maxsize=4096)  # like requirements(): rule files are loaded more than once in a process
 def quick_pattern(pattern: re.Pattern) -> re.Pattern | None:
     """A cheaper pattern that matches wherever ``pattern`` does, worth searching first; or None.
 

@@ -120,8 +120,8 @@ class Context:
             return False
         if self._by_section and not self._section_ok(line.section):
             return False
-        if self.lead_in is not None and not self._lead_in_ok(_lead_ins(line)):
-            return False
+        if self.lead_in is not None and not (line.lead_in and self._lead_in_ok(_lead_ins(line))):
+            return False  # no lead-in, nothing to match
         return True
 
     def __post_init__(self) -> None:
