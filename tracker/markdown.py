@@ -19,6 +19,7 @@ import mistune
 from mistune.plugins.table import table, table_in_list, table_in_quote
 from mistune.block_parser import BlockParser, _is_plain_paragraph_start
 from mistune.core import BlockState
+from mistune.util import strip_end
 from mistune.list_parser import (
     _build_list_item_source,
     _collect_list_item_lines,
@@ -155,7 +156,9 @@ class _LineParser(BlockParser):
         if lines.end_pos is not None:
             token["_tok_index"] = lines.token_index
             token["_end_pos"] = lines.end_pos
-        child = state.child_state(_build_list_item_source(text, lines.src, continue_width))
+        # Without more lines, mistune's _build_list_item_source comes down to strip_end(text).
+        source = _build_list_item_source(text, lines.src, continue_width) if lines.src else strip_end(text)
+        child = state.child_state(source)
         if not self._parse_one_line(child, rules):
             self.parse(child, rules)
         if token["tight"] and _is_loose_list(child.tokens):
