@@ -394,15 +394,15 @@ def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_
     out = []
     for cand, span in spans:
         text = " ".join(line.body for line in span)
-        offset = sum(len(line.body) + 1 for line in span[: span.index(cand.line)])
-        best = max(cand.counting, key=lambda h: h.weight, default=None)
-        sentence = _sentence(text, offset + (best.position if best else 0))
-        title = make_title(sentence) or make_title(text) or f"Follow-up from {meeting.title}"[:TITLE_LIMIT]
         normal = normalise(text)
         occurrence = occurrences.get(normal, 0)
         occurrences[normal] = occurrence + 1
         if cand.confidence < min_confidence:
-            continue
+            continue  # counted for the ids; no title needed
+        offset = sum(len(line.body) + 1 for line in span[: span.index(cand.line)])
+        best = max(cand.counting, key=lambda h: h.weight, default=None)
+        sentence = _sentence(text, offset + (best.position if best else 0))
+        title = make_title(sentence) or make_title(text) or f"Follow-up from {meeting.title}"[:TITLE_LIMIT]
         labels = sorted({label for h in cand.counting for label in h.rule.labels})
         out.append(
             FollowUp(
