@@ -49,7 +49,7 @@ _MARKER = re.compile(
 )
 _LEADING_JUNK = re.compile(r"^[\s\-*+<>(•–—:]+")
 _TRAILING_JUNK = re.compile(r"[\s.,;:!?\-–—]+$")
-_NORMAL = re.compile(r"[^\w]+")
+_WORDS = re.compile(r"\w+")
 _MARKUP_CHAR = re.compile(r"[*_`~<>]")  # _MARKDOWN matches none of a text without one of these
 
 
@@ -229,6 +229,8 @@ def _noisy_or(hits: list[Hit]) -> float:
 
 def confidence(hits: list[Hit]) -> float:
     """Noisy-OR of the positive weights, scaled down by each negative one."""
+    if not hits:  # most lines
+        return 0.0
     miss = 1.0
     damp = 1.0
     for hit in hits:
@@ -281,7 +283,8 @@ def make_title(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Lower case, without markdown or punctuation, spaces collapsed: what ids are made from."""
-    return " ".join(_NORMAL.sub(" ", _unmark(text).lower()).split())
+    # The words joined by single spaces (no \w character is a space to str.split).
+    return " ".join(_WORDS.findall(_unmark(text).lower()))
 
 
 def follow_up_id(path: str, text: str, occurrence: int) -> str:
@@ -411,15 +414,15 @@ def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_
     out = []
     for cand, span in spans:
         text = " ".join(line.body for line in span)
-        offset = sum(len(line.body) + 1 for line in span[: span.index(cand.line)])
-        best = max(cand.counting, key=lambda h: h.weight, default=None)
-        sentence = _sentence(text, offset + (best.position if best else 0))
-        title = make_title(sentence) or make_title(text) or f"Follow-up from {meeting.title}"[:TITLE_LIMIT]
         normal = normalise(text)
         occurrence = occurrences.get(normal, 0)
         occurrences[normal] = occurrence + 1
         if cand.confidence < min_confidence:
-            continue
+            continue  # counted for the ids; no title needed
+        offset = sum(len(line.body) + 1 for line in span[: span.index(cand.line)])
+        best = max(cand.counting, key=lambda h: h.weight, default=None)
+        sentence = _sentence(text, offset + (best.position if best else 0))
+        title = make_title(sentence) or make_title(text) or f"Follow-up from {meeting.title}"[:TITLE_LIMIT]
         labels = sorted({label for h in cand.counting for label in h.rule.labels})
         out.append(
             FollowUp(

@@ -12,16 +12,23 @@ rules read plain lines, so it is skipped.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import mistune
 from mistune.plugins.table import table, table_in_list, table_in_quote
-from mistune.block_parser import BlockParser
+from mistune.block_parser import BlockParser, _is_plain_paragraph_start
 from mistune.core import BlockState
+from mistune.util import strip_end
 from mistune.list_parser import (
+    _build_list_item_source,
+    _collect_list_item_lines,
+    _compile_continue_width,
+    _compile_list_break_sc,
+    _compile_list_item_pattern,
     _create_list_marker,
     _get_list_bullet,
-    _parse_list_item,
+    _is_loose_list,
     _transform_tight_list,
 )
 
@@ -45,7 +52,8 @@ class _LineState(BlockState):
         return child
 
     def line_at(self, pos: int) -> int:
-        pos = min(pos, len(self.src))
+        if pos > len(self.src):
+            pos = len(self.src)
         if pos >= self._pos:
             self._line += self.src.count("\n", self._pos, pos)
         else:
@@ -68,6 +76,11 @@ class _LineState(BlockState):
 
 class _LineParser(BlockParser):
     state_cls = _LineState
+
+    def __init__(self) -> None:
+        super().__init__()
+        # (bullet, marker width) -> (next item pattern, list break pattern)
+        self._item_patterns: dict[tuple[str, int], tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
     def parse_method(self, m: Any, state: _LineState) -> int | None:  # type: ignore[override]
         saved = state.token_start
@@ -121,7 +134,7 @@ class _LineParser(BlockParser):
             saved = state.child_base
             state.child_base = marker_line + (0 if item.text.strip() else 1)
             try:
-                item = _parse_list_item(self, bullet, item, token, state, rules)
+                item = self._parse_list_item(bullet, item, token, state, rules)
             finally:
                 state.child_base = saved
 
@@ -132,6 +145,49 @@ class _LineParser(BlockParser):
             return end_pos
         state.tokens.append(token)
         return state.cursor
+
+    def _parse_list_item(self, bullet: str, item: Any, token: Token, state: _LineState, rules: list[str]) -> Any:
+        """mistune's _parse_list_item, with its two patterns compiled once, not once per item."""
+        text, continue_width = _compile_continue_width(item.text, item.leading_width)
+        list_item_re, break_sc = self._list_item_patterns(bullet, item.leading_width)
+        lines = _collect_list_item_lines(self, list_item_re, break_sc, state, text, continue_width)
+        if lines.loose:
+            token["tight"] = False
+        if lines.end_pos is not None:
+            token["_tok_index"] = lines.token_index
+            token["_end_pos"] = lines.end_pos
+        # Without more lines, mistune's _build_list_item_source comes down to strip_end(text).
+        source = _build_list_item_source(text, lines.src, continue_width) if lines.src else strip_end(text)
+        child = state.child_state(source)
+        if not self._parse_one_line(child, rules):
+            self.parse(child, rules)
+        if token["tight"] and _is_loose_list(child.tokens):
+            token["tight"] = False
+        token["children"].append({"type": "list_item", "children": child.tokens})
+        return lines.next_item
+
+    def _parse_one_line(self, state: _LineState, rules: list[str]) -> bool:
+        """Most list items are one line ("text\\n") of plain text: make its paragraph without mistune's parse loop.
+
+        parse() would make the same token: no block starts there (the rules'
+        pattern does not match, the line starts with no space, digit or
+        punctuation, so it is not indented code), so it is a paragraph.
+        """
+        src = state.src
+        if src.find("\n") != len(src) - 1 or not _is_plain_paragraph_start(src, 0) or self.compile_sc(rules).match(src, 0):
+            return False
+        state.add_paragraph(src)
+        state.cursor = state.cursor_max
+        return True
+
+    def _list_item_patterns(self, bullet: str, leading_width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        # Built on first use, after the plugins have added their rules to the specification.
+        key = (bullet, leading_width)
+        patterns = self._item_patterns.get(key)
+        if patterns is None:
+            item_re = re.compile(_compile_list_item_pattern(bullet, leading_width))
+            patterns = self._item_patterns[key] = (item_re, _compile_list_break_sc(self, leading_width))
+        return patterns
 
 
 def _make_markdown() -> mistune.Markdown:

@@ -45,6 +45,15 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return fields, "\n" * end + "\n" + "\n".join(lines[end + 1 :])
 
 
+def _plain_heading(text: str) -> str:
+    """A heading's text without links and emphasis (the searches skipped where they cannot match)."""
+    if "](" in text:
+        text = _HEADING_LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _MD_NOISE.sub("", text)
+    return text.strip()
+
+
 def _override_of(text: str) -> str | None:
     if "<!--" not in text:  # most lines: skip the search
         return None
@@ -62,12 +71,14 @@ class _Walker:
         self.lines: list[Line] = []
         self.headings: list[tuple[int, str]] = []
         self.section: tuple[str, ...] = ()  # the headings' texts, kept in step with them
+        self.in_attendees = False  # the nearest heading names the attendees: kept in step with it
         self.ignore_level: int | None = None  # inside a section silenced by an override
         self.pending: str | None = None  # a standalone override waiting for its block
         self.attendees: list[str] = []
         self.logins: list[tuple[str, str]] = []
-        self.outer: list[str] = []
-        self._people_cache: tuple[int, frozenset[str]] = (0, frozenset())  # lead-ins of the lists we are inside, outermost first
+        self.outer: list[str] = []  # lead-ins of the lists we are inside, outermost first
+        self._people_words: set[str] = set()  # first names and initials of the attendees so far
+        self._people_snapshot: frozenset[str] | None = frozenset()  # None once an attendee is added
 
     def walk(self, tokens: list[dict[str, Any]], depth: int, speaker: str | None, lead_in: str | None, block: str) -> None:
         last_text: str | None = lead_in if depth else None
@@ -115,16 +126,16 @@ class _Walker:
             self.ignore_level = level
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
-        text = _MD_NOISE.sub("", _HEADING_LINK.sub(r"\1", tok["text"].strip().split("\n")[0])).strip()
+        text = _plain_heading(tok["text"].strip().split("\n")[0])
         self.headings.append((level, text))
         self.section = tuple(text for _, text in self.headings)
+        self.in_attendees = bool(_ATTENDEE_SECTION.search(text))
         self.lines.append(Line(tok["line"], text, text, self.section[:-1], block="heading", starts_block=True))
 
     def _paragraph(self, tok: dict[str, Any], depth: int, speaker: str | None, lead_in: str | None, block: str) -> str | None:
         pending = self._take_block_override()
         silenced = pending == "ignore"
         force_next = pending == "follow-up"
-        in_attendees = bool(self.headings) and bool(_ATTENDEE_SECTION.search(self.headings[-1][1]))
         outer_lead_ins = tuple(reversed(self.outer))
         checkbox = None
         last = None
@@ -149,7 +160,7 @@ class _Walker:
                 who, body = attendee_prefix(text, self._people())
             if who:
                 speaker = who
-            if in_attendees and depth:
+            if self.in_attendees and depth:
                 self._attendee(text)
             self.lines.append(
                 Line(
@@ -221,24 +232,26 @@ class _Walker:
 
     def _people(self) -> frozenset[str]:
         """Lower-cased first names and initials of the attendees listed so far."""
-        if self._people_cache[0] == len(self.attendees):
-            return self._people_cache[1]
-        out = set()
-        for name in self.attendees:
-            words = name.lower().split()
-            out.add(words[0])
-            if len(words) > 1:
-                out.add("".join(w[0] for w in words))
-        self._people_cache = (len(self.attendees), frozenset(out))
-        return self._people_cache[1]
+        if self._people_snapshot is None:
+            self._people_snapshot = frozenset(self._people_words)
+        return self._people_snapshot
 
     def _attendee(self, text: str) -> None:
         login = _LOGIN.search(text)
         name = _MD_NOISE.sub("", text.split("@")[0].split("(")[0].split(" - ")[0].split(",")[0]).strip()
         if name and len(name) < 60:
             self.attendees.append(name)
+            self._add_person(name)
             if login:
                 self.logins.append((name, login.group(1)))
+
+    def _add_person(self, name: str) -> None:
+        # Kept up as attendees come: every line after an attendee list looks them up.
+        words = name.lower().split()
+        self._people_words.add(words[0])
+        if len(words) > 1:
+            self._people_words.add("".join(w[0] for w in words))
+        self._people_snapshot = None
 
 
 def _title(lines: list[Line], path: str) -> str:

@@ -388,6 +388,7 @@ def _loosened(items):
     return out
 
 
+@lru_cache(maxsize=4096)  # like requirements(): rule files are loaded more than once in a process
 def quick_pattern(pattern: re.Pattern) -> re.Pattern | None:
     """A cheaper pattern that matches wherever ``pattern`` does, worth searching first; or None.
 
@@ -430,12 +431,15 @@ class _Requirement:
     literals: tuple[tuple[str, str | None], ...]  # (whole word, substring to confirm or None)
     substrings: tuple[str, ...]  # literals without a whole word
 
-    def met(self, words: set[str], folded: str) -> bool:
+    def met(self, words: frozenset[str], folded: str) -> bool:
         if not self.words.isdisjoint(words):
             for word, plain in self.literals:
                 if word in words and (plain is None or plain in folded):
                     return True
-        return any(s in folded for s in self.substrings)
+        for substring in self.substrings:
+            if substring in folded:
+                return True
+        return False
 
 
 def _lookup(literal: str) -> tuple[str | None, str | None]:
@@ -484,14 +488,17 @@ class _Index:
                     by_word.setdefault(word, {}).setdefault(second, {}).setdefault(plain, set()).add(gated)
         self.always = {rule: tuple(indexes) for rule, indexes in always.items()}
         self._everything = {rule: tuple(indexes) for rule, indexes in everything.items()}
-        # word -> (patterns it triggers alone, [(text to confirm, patterns)], {second word: [(text, patterns)]})
-        self._by_word: dict[str, tuple[frozenset[int], list, dict[str, list]]] = {}
+        # word -> (patterns it triggers alone, [(text to confirm, patterns)],
+        #          {second word: [(text, patterns)]}, the second words)
+        self._by_word: dict[str, tuple[frozenset[int], list, dict[str, list], frozenset[str]]] = {}
         for word, seconds in by_word.items():
             alone = seconds.get(None, {})
+            by_second = {second: [(plain, frozenset(ids)) for plain, ids in entries.items()] for second, entries in seconds.items() if second}
             self._by_word[word] = (
                 frozenset(alone.get(None, ())),
                 [(plain, frozenset(ids)) for plain, ids in alone.items() if plain is not None],
-                {second: [(plain, frozenset(ids)) for plain, ids in entries.items()] for second, entries in seconds.items() if second},
+                by_second,
+                frozenset(by_second),
             )
         self._scanned = [(plain, frozenset(ids)) for plain, ids in scanned.items()]
         self._primary = frozenset(self._by_word)
@@ -507,14 +514,15 @@ class _Index:
         folded, words = reading
         triggered: set[int] = set()
         for word in self._primary.intersection(words):
-            alone, confirmed, by_second = self._by_word[word]
+            alone, confirmed, by_second, seconds = self._by_word[word]
             if alone:
                 triggered |= alone
             for plain, ids in confirmed:
                 if plain in folded:
                     triggered |= ids
-            if by_second:
-                for second in by_second.keys() & words:
+            # Most lines hold none of the second words: ruling that out builds no set.
+            if not seconds.isdisjoint(words):
+                for second in seconds.intersection(words):
                     for plain, ids in by_second[second]:
                         if plain in folded:
                             triggered |= ids
@@ -524,9 +532,17 @@ class _Index:
         possible = dict(self.always)
         for gid in triggered:
             rule, index, rest, quick = self._gated[gid]
-            if (not rest or all(r.met(words, folded) for r in rest)) and (quick is None or quick.search(text)):
-                possible[rule] = possible.get(rule, ()) + (index,)
+            if rest and not _all_met(rest, words, folded) or quick is not None and not quick.search(text):
+                continue
+            possible[rule] = possible.get(rule, ()) + (index,)
         return possible
+
+
+def _all_met(requirements: tuple[_Requirement, ...], words: frozenset[str], folded: str) -> bool:
+    for requirement in requirements:
+        if not requirement.met(words, folded):
+            return False
+    return True
 
 
 def _read(text: str) -> tuple[str, frozenset[str]] | None:

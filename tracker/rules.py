@@ -103,9 +103,12 @@ class Context:
     def holds(self, line: Line) -> bool:
         if not self.conditional:
             return True
-        if self.first_line is not None and line.starts_block != self.first_line:
+        # The plain comparisons first: most lines fail one of them.
+        if self.checkbox is not None and line.checkbox != self.checkbox:
             return False
-        if self._by_section and not self._section_ok(line.section):
+        if self.block is not None and line.block not in self.block:
+            return False
+        if self.first_line is not None and line.starts_block != self.first_line:
             return False
         if self.list_depth is not None and not self.list_depth[0] <= line.list_depth <= self.list_depth[1]:
             return False
@@ -113,14 +116,12 @@ class Context:
             return False
         if self.speaker is not None and (line.speaker is not None) != self.speaker:
             return False
-        if self.checkbox is not None and line.checkbox != self.checkbox:
-            return False
-        if self.block is not None and line.block not in self.block:
-            return False
-        if self.lead_in is not None and not self._lead_in_ok(_lead_ins(line)):
-            return False
         if self.introduces is not None and line.introduces != self.introduces:
             return False
+        if self._by_section and not self._section_ok(line.section):
+            return False
+        if self.lead_in is not None and not (line.lead_in and self._lead_in_ok(_lead_ins(line))):
+            return False  # no lead-in, nothing to match
         return True
 
     def __post_init__(self) -> None:
@@ -166,7 +167,7 @@ class Rule:
     def first_match(self, text: str, only: Collection[int] | None = None) -> re.Match | None:
         """The first pattern's match; ``only`` limits the try to these pattern indexes."""
         patterns = self.patterns
-        for index in range(len(patterns)) if only is None else sorted(only):
+        for index in range(len(patterns)) if only is None else sorted(only) if len(only) > 1 else only:
             m = patterns[index].search(text)
             if m:
                 return m
