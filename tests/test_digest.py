@@ -147,3 +147,25 @@ def test_bars_use_eighth_blocks():
     assert bar(5, 10, width=4) == "██"
     assert bar(1, 10, width=4) == "▍"
     assert bar(0, 10) == ""
+
+
+def test_a_digest_issue_a_person_closed_is_not_replaced(ws):
+    digest(ws, "--as-of", AS_OF, "--no-notes", "--post")
+    number = next(n for n, i in ws.fake.issues.items() if "digest" in i["labels"])
+    ws.fake.issues[number]["state"] = "closed"
+    ws.fake.reset_counts()
+    result = digest(ws, "--as-of", "2026-03-10", "--no-notes", "--post")
+    assert result.exit_code == 0 and "closed by a person" in result.stderr
+    assert ws.fake.writes == 0 and sum("digest" in i["labels"] for i in ws.fake.snapshot()) == 1
+
+
+def test_as_of_a_past_day_shows_that_day(ws):
+    data = json.loads(digest(ws, "--as-of", "2026-02-05", "--no-notes", "--format", "json").stdout)
+    # filed by then: #1-#4 (#4 closed on 2026-02-12, so still open that day); #5-#8 came later
+    assert [i["issue"] for i in data["open"]] == [1, 2, 3, 4]
+    assert data["closed"] == []
+
+
+def test_a_bad_since_names_the_option(ws):
+    result = digest(ws, "--since", "last week", "--no-notes")
+    assert result.exit_code == 2 and "'--since'" in result.stderr

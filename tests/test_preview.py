@@ -128,3 +128,44 @@ def test_a_fork_gets_the_job_summary_only_and_succeeds(repo):
 def test_a_missing_base_says_how_to_fetch_it(repo):
     result = preview(repo, "--base", "0123456789abcdef0123456789abcdef01234567")
     assert result.exit_code == 2 and "fetch-depth: 0" in result.stderr
+
+
+# --- the preview plans on the merge, as sync will see it -------------------------------------------
+
+
+def test_a_base_that_moved_on_is_merged_in_not_taken_for_removals(repo):
+    git(repo, "checkout", "-q", "main")
+    repo.write(NOTE, NOTE_TEXT + "- [ ] Priya to write the migration guide for the new CLI\n")
+    git(repo, "commit", "-qam", "main adds a follow-up to the same note")
+    assert repo.sync("--yes", ref=git(repo, "rev-parse", "HEAD")).exit_code == 0
+    git(repo, "checkout", "-q", "notes")
+    data = json.loads(preview(repo, "--base", "main", "--head", "notes", "--format", "json").stdout)
+    ops = {(a["op"], a["title"]) for a in data["plan"]["actions"]}
+    assert not [op for op, title in ops if "migration guide" in title]  # kept by the merge: nothing to do
+    assert {t for op, t in ops if op == "create"} == {"Kim will set up the nightly fuzzing job on the new runners",
+                                                     "Tom to rebase the component model PR"}
+    assert data["notices"] == []
+
+
+def test_a_note_moved_out_of_the_notes_globs_shows_its_removals(tmp_path):
+    with workspace(tmp_path, 'notes = ["meetings/**/*.md"]\n') as ws:
+        git(ws, "init", "-q", "-b", "main")
+        ws.write(NOTE, NOTE_TEXT)
+        git(ws, "add", "-A")
+        git(ws, "commit", "-q", "-m", "base")
+        assert ws.sync("--yes").exit_code == 0
+        git(ws, "checkout", "-q", "-b", "archive")
+        (ws.root / "archive").mkdir()
+        git(ws, "mv", NOTE, "archive/wasmtime-03-14.md")
+        git(ws, "commit", "-qm", "archive the note")
+        data = json.loads(preview(ws, "--base", "main", "--head", "archive", "--format", "json").stdout)
+        assert data["plan"]["counts"]["comment"] == 4
+
+
+def test_what_the_preview_cannot_see_is_said(repo):
+    repo.config('repo = "acme/notes"\nwrite_interval = 0\n[labels]\nseries_prefix = "mtg: "\n')
+    (repo.root / SECOND_NOTE).write_bytes(SECOND_TEXT.replace("Tom", "Tomás").encode("latin-1"))
+    git(repo, "commit", "-qam", "config and a latin-1 note")
+    result = preview(repo, "--base", "main", "--head", "notes")
+    assert "This pull request changes .github/track.toml" in result.stdout
+    assert f"{SECOND_NOTE}: not valid UTF-8" in result.stdout and SECOND_NOTE in result.stderr

@@ -205,3 +205,13 @@ def test_github_links_in_digest_titles_do_not_back_link(tmp_path):
         synced(ws)
         text = ws.run("digest", "--no-notes").stdout
         assert "https://github.com/acme/other/issues/7" not in text and "www.github.com/acme/other" in text
+
+
+def test_allow_removals_does_not_lift_an_empty_selection(tmp_path):
+    with workspace(tmp_path, 'notes = ["meetings/**/*.md"]\n') as ws:
+        ws.write(NOTE, NOTE_TEXT)
+        synced(ws)
+        ws.config('repo = "acme/notes"\nwrite_interval = 0\nnotes = ["meeting/**/*.md"]\n')
+        ws.fake.reset_counts()
+        result = ws.sync("--yes", "--allow-removals")
+        assert result.exit_code == 1 and "select no note at all" in result.stderr and ws.fake.writes == 0

@@ -18,7 +18,8 @@ from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from .digest import build, markdown, mentioned_again
 from .github import AuthError, GitHubError, Pacing, connect, endpoints
 from .plan import series_of
-from .publish import post_digest
+from .publish import DIGEST_MARK_ROOM, post_digest
+from .render import BODY_LIMIT
 from .rules import RuleError, load_rules
 from .sync import read_notes, repository_root
 
@@ -32,7 +33,8 @@ def parse_since(text: str, as_of: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise click.BadParameter("expected a number of days or weeks (7d, 2w) or a date (2024-05-01)") from None
+        raise click.BadParameter("expected a number of days or weeks (7d, 2w) or a date (2024-05-01)",
+                                 param_hint="'--since'") from None
 
 
 @click.command()
@@ -84,7 +86,7 @@ def digest(since, stale_days, fmt, post, config_path, as_of, no_notes):
         again = {} if no_notes else mentioned_again(tracked, _later_mentions(root, config))
         result = build(tracked, config.repo, today, first_day, stale_days, server,
                        config.labels.series_prefix if config.labels.series else "", again)
-        text = markdown(result)
+        text = markdown(result, BODY_LIMIT - DIGEST_MARK_ROOM)
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if fmt == "json" else text, nl=False)
         if fmt == "json":
             click.echo()
@@ -93,9 +95,13 @@ def digest(since, stale_days, fmt, post, config_path, as_of, no_notes):
             headline = (f"{len(result.open)} open, {len(result.new)} new and {len(result.closed)} closed this "
                         f"week, {len(result.stale)} stale.")
             posted = post_digest(client, text, today, headline)
-            verb = "created" if posted.created else "updated" if posted.writes else "unchanged"
-            click.echo(f"digest issue {verb}: {posted.url} ({posted.writes} write{'s' * (posted.writes != 1)})",
-                       err=True)
+            if posted.closed:
+                click.echo(f"digest issue closed by a person: {posted.url}; nothing posted (reopen it to resume)",
+                           err=True)
+            else:
+                verb = "created" if posted.created else "updated" if posted.writes else "unchanged"
+                click.echo(f"digest issue {verb}: {posted.url} ({posted.writes} write{'s' * (posted.writes != 1)})",
+                           err=True)
             set_outputs({"digest-url": posted.url}, env)
     except GitHubError as exc:
         fail(str(exc), EXIT_USAGE if isinstance(exc, AuthError) else EXIT_FAILED)

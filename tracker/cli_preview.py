@@ -12,9 +12,9 @@ import click
 from .actions import add_summary
 from .cli_sync import config_or_exit, fail
 from .config import note_matcher
-from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE, warn
+from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error, warn
 from .github import AuthError, GitHubError, Pacing, connect, endpoints
-from .gitrefs import GitError, changed_files, resolve, show, tree_files
+from .gitrefs import GitError, changed_files, merge_base, merged_tree, resolve, show, tree_files
 from .plan import Links
 from .preview import build_preview, changed_by_pr, markdown
 from .publish import post_preview
@@ -87,13 +87,21 @@ def preview(base, head, pr, post, fmt, config_path):
     try:
         ruleset, broken = load_rules([root / r for r in config.rules], set(config.disable))
         base_sha, head_sha = resolve(root, base), resolve(root, head)
-        changes = [c for c in changed_files(root, base_sha, head_sha) if is_note(c.path)]
+        fork_point = merge_base(root, base_sha, head_sha)
+        changes = changed_files(root, base_sha, head_sha)
+        merged = merged_tree(root, base_sha, head_sha)
     except RuleError as exc:
         fail(f"{config.source}: {exc}")
     except GitError as exc:
         fail(str(exc))
     for problem in broken:
         warn(problem)
+    notices = []
+    if merged is None:
+        notices.append("The merge has conflicts (or git is older than 2.38): this previews the branch as it is.")
+    if config.source and any(c.path == _relative(config.source, root) for c in changes):
+        notices.append(f"This pull request changes {c_path(config, root)}: the preview uses the config as "
+                       "checked out, so what the new config would change is not shown.")
 
     def at(ref):
         def read(rel: str) -> bytes:
@@ -103,27 +111,36 @@ def preview(base, head, pr, post, fmt, config_path):
             return data
         return read
 
-    paths = [c.path for c in changes if c.status != "D"]
-    deleted = {c.path for c in changes if c.status == "D"}
-    old_path = {c.path: c.old_path or c.path for c in changes if c.status not in "AD"}
-    head_notes = read_notes(root, paths, set(paths), config, ruleset, read=at(head_sha))
-    base_notes = read_notes(root, list(dict.fromkeys(old_path.values())), set(), config, ruleset, read=at(base_sha))
+    # Notes after the merge; a note renamed out of the `notes` globs counts as deleted.
+    paths = [c.path for c in changes if c.status != "D" and is_note(c.path)]
+    deleted = {c.path for c in changes if c.status == "D" and is_note(c.path)}
+    deleted |= {c.old_path for c in changes if c.old_path and is_note(c.old_path) and not is_note(c.path)}
+    old_path = {c.path: c.old_path or c.path for c in changes if c.status not in "AD" and is_note(c.path)}
+    # What the branch adds is judged against where it left the base; what sync will see, on the merge.
+    head_view = read_notes(root, paths, set(paths), config, ruleset, read=at(head_sha))
+    after_merge = read_notes(root, paths, set(paths), config, ruleset, read=at(merged or head_sha))
+    before = read_notes(root, list(dict.fromkeys(old_path.values())), set(), config, ruleset, read=at(fork_point))
+    for problem in head_view.problems:
+        (error if problem.fatal else warn)(str(problem))
+        notices.append(f"{problem.path}: {problem.message}.")
     base_texts: dict[str, set[str]] = {}
-    for d in base_notes.desired:
+    for d in before.desired:
         base_texts.setdefault(d.path, set()).add(d.text)
-    added = changed_by_pr(head_notes.desired, base_texts, old_path)
+    added = changed_by_pr(head_view.desired, base_texts, old_path)
 
     api, server = endpoints(env)
     links = Links(server, config.links_repo, head_sha)
     scope = set(paths) | set(old_path.values()) | deleted  # a deleted note's issues count as removed
     try:
         client = connect(config.repo, Pacing(write_interval=config.write_interval), env=env)
-        head_notes.existing = set(paths) | {p for p in tree_files(root, head_sha) if is_note(p)}
+        tree = merged or head_sha
+        after_merge.existing = set(paths) | {p for p in tree_files(root, tree) if is_note(p)}
         # The same plan sync will make after the merge (all reads: detached issues, assignees, labels).
-        planned = make_plan(client, head_notes, config, links, scope)
+        planned = make_plan(client, after_merge, config, links, scope)
         for message in planned.warnings:
             warn(message)
-        result = build_preview(config.repo, pr, head_sha, planned.plan, head_notes.desired, added, planned.refused)
+        result = build_preview(config.repo, pr, head_sha, planned.plan, head_view.desired, added, planned.refused,
+                               notices)
         text = markdown(result, links, config)
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if fmt == "json" else text)
         add_summary(text, env)
@@ -148,3 +165,14 @@ def _post(client, pr: int | None, text: str, fork: bool) -> None:
     verb = "posted" if posted.created else "updated" if posted.writes else "unchanged"
     click.echo(f"preview comment {verb}: {posted.url}", err=True)
 
+
+
+def _relative(source: str, root: Path) -> str:
+    try:
+        return Path(source).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return source
+
+
+def c_path(config, root: Path) -> str:
+    return _relative(config.source, root)

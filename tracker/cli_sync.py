@@ -160,7 +160,8 @@ def sync(paths, config_path, dry_run, yes, fmt, ref, backfill, allow_removals, m
             sys.exit(EXIT_FAILED)
     outcome = apply(plan, client, config, writes_cap, _progress if fmt == "text" else None)
     if fmt == "json":
-        click.echo(json.dumps(plan.to_dict() | {"result": outcome_dict(outcome)}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(plan.to_dict() | {"refused": None, "result": outcome_dict(outcome)}, indent=2,
+                              ensure_ascii=False))
     else:
         click.echo("\n".join(outcome_text(outcome)))
     _summarise(env, plan, outcome, server)
@@ -236,4 +237,6 @@ def _settings(config: Config) -> dict[str, str]:
         "on_removed": config.on_removed,
         "max_writes": str(config.max_writes),
         "write_interval": f"{config.write_interval:g} s",
+        "rules": ", ".join(config.rules) or "(built-in rules only)",
+        "disable": ", ".join(config.disable) or "(none)",
     }

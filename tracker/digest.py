@@ -117,14 +117,17 @@ def _series(issue: Tracked, prefix: str) -> str:
 
 
 def item_for(issue: Tracked, as_of: dt.date, server: str, series_prefix: str) -> Item:
+    """The issue as it stood at the end of ``as_of`` (closed later: still open then)."""
     opened = _date(issue.created_at) or as_of
     meeting_day = dt.date.fromisoformat(issue.mark.date) if issue.mark.date else None
-    touched = _date(issue.updated_at) or opened
+    touched = min(_date(issue.updated_at) or opened, as_of)
+    closed = (_date(issue.closed_at) or as_of) if issue.state == "closed" else None
+    if closed and closed > as_of:
+        closed = None
     return Item(
-        issue=issue.number, title=issue.title, url=link_for(issue.url, server), state=issue.state,
+        issue=issue.number, title=issue.title, url=link_for(issue.url, server), state="closed" if closed else "open",
         owner=_owner(issue), series=_series(issue, series_prefix), meeting=issue.mark.meeting or issue.mark.path,
-        meeting_date=issue.mark.date, opened=opened.isoformat(),
-        closed=(_date(issue.closed_at) or as_of).isoformat() if issue.state == "closed" else None,
+        meeting_date=issue.mark.date, opened=opened.isoformat(), closed=closed.isoformat() if closed else None,
         age_days=max((as_of - (meeting_day or opened)).days, 0), idle_days=max((as_of - touched).days, 0),
     )
 
@@ -135,7 +138,9 @@ def build(
 ) -> Digest:
     """The digest of the tracked issues as of a day; ``again``: later mentions found in the notes."""
     again = again or {}
-    items = [item_for(i, as_of, server, series_prefix) for i in issues if i.labelled]
+    # Filed after the day the digest is written for: not there yet.
+    items = [item_for(i, as_of, server, series_prefix) for i in issues
+             if i.labelled and (_date(i.created_at) or as_of) <= as_of]
     items = [i if i.issue not in again else _with(i, mentioned_again=again[i.issue]) for i in items]
     by_age = sorted(items, key=lambda i: (-i.age_days, i.issue))
     digest = Digest(repo, as_of.isoformat(), since.isoformat(), stale_days)

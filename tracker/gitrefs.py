@@ -65,6 +65,23 @@ def show(root: Path, ref: str, path: str) -> bytes | None:
         return None
 
 
+def merge_base(root: Path, base: str, head: str) -> str:
+    try:
+        return _git(root, "merge-base", base, head).decode().strip()
+    except GitError as exc:
+        raise GitError(f"{exc} (is the history of both commits fetched? use fetch-depth: 0)") from None
+
+
+def merged_tree(root: Path, base: str, head: str) -> str | None:
+    """The tree a merge of head into base would give, or None when it conflicts (or git is older than 2.38)."""
+    try:
+        out = _git(root, "merge-tree", "--write-tree", "--no-messages", base, head)
+    except GitError:
+        return None
+    first = out.decode().split("\n", 1)[0].strip()
+    return first or None
+
+
 def tree_files(root: Path, ref: str) -> list[str]:
     """Every file path in a commit."""
     out = _git(root, "ls-tree", "-r", "--name-only", "-z", ref).decode("utf-8", "surrogateescape")

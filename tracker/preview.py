@@ -28,13 +28,14 @@ class Preview:
     desired: dict[str, Desired]  # by follow-up id
     added: list[Desired] = field(default_factory=list)  # follow-ups the PR adds or changes, at any confidence
     suggestions: list[Desired] = field(default_factory=list)
-    warning: str | None = None  # what sync would refuse on merge (the first-sync guard)
+    warning: str | None = None  # what sync would refuse on merge (a guard)
+    notices: list[str] = field(default_factory=list)  # what the preview could not see
 
     def to_dict(self) -> dict:
         return {
             "repo": self.repo, "pr": self.pr, "head": self.head, "plan": self.plan.to_dict(),
             "added": [_brief(d) for d in self.added], "suggestions": [_brief(d) for d in self.suggestions],
-            "warning": self.warning,
+            "warning": self.warning, "notices": self.notices,
         }
 
 
@@ -50,10 +51,10 @@ def changed_by_pr(head: list[Desired], base_texts: dict[str, set[str]], base_pat
 
 
 def build_preview(repo: str, pr: int | None, head_sha: str, plan: Plan, head: list[Desired],
-                  added: list[Desired], warning: str | None = None) -> Preview:
+                  added: list[Desired], warning: str | None = None, notices: list[str] | None = None) -> Preview:
     suggestions = sorted((d for d in added if d.hold == WEAK and d.confidence >= SUGGEST_FLOOR),
                          key=lambda d: (-d.confidence, d.path, d.source.line))[:SUGGEST_MAX]
-    return Preview(repo, pr, head_sha, plan, {d.id: d for d in head}, added, suggestions, warning)
+    return Preview(repo, pr, head_sha, plan, {d.id: d for d in head}, added, suggestions, warning, notices or [])
 
 
 # --- markdown ----------------------------------------------------------------------------------
@@ -73,6 +74,8 @@ def markdown(preview: Preview, links: Links, config: Config) -> str:
            f" (notes at `{preview.head[:12]}`).", ""]
     if preview.warning:
         out += [f"> [!WARNING]\n> On merge, `track sync` will refuse to write: {preview.warning}", ""]
+    for notice in preview.notices:
+        out += [f"> [!NOTE]\n> {inline(notice)}", ""]
     rows = [a for a in plan.actions if a.op != "skip"]
     if rows:
         out += ["| | follow-up | owner | in the notes |", "|---|---|---|---|"]
@@ -104,9 +107,10 @@ def _row(action, preview: Preview, links: Links) -> str:
     if d and (d.content.owner or d.content.login):
         owner = inline(d.content.owner or "") + (f" (`@{d.content.login}`)" if d.content.login else "")
     where = ""
-    if action.path and action.line:
-        link = permalink(links.server, links.repo, links.sha, action.path, action.line, action.end_line or action.line)
-        where = f"[{_short(action.path)}#L{action.line}]({link})"
+    line, end_line = (d.source.line, d.source.end_line) if d else (action.line, action.end_line or action.line)
+    if action.path and line and (d or action.op != "comment"):
+        link = permalink(links.server, links.repo, links.sha, action.path, line, end_line)
+        where = f"[{_short(action.path)}#L{line}]({link})"
     title = inline(action.title).replace("|", "\\|")
     return f"| {verb} | {title} | {owner.replace('|', '/')} | {where} |"
 

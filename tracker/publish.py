@@ -17,6 +17,7 @@ DIGEST_LABEL = "digest"
 DIGEST_TITLE = "Open follow-ups: weekly digest"
 _DIGEST_MARK = re.compile(r"<!-- track:digest week=(\d{4}-W\d{2}) -->")
 PREVIEW_MARK = "<!-- track:preview -->"
+DIGEST_MARK_ROOM = 64  # characters the digest's week marker takes at the end of its body
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Posted:
     url: str
     writes: int
     created: bool = False
+    closed: bool = False  # the digest issue was closed by a person: nothing posted
 
 
 def iso_week(day: dt.date) -> str:
@@ -40,7 +42,13 @@ def post_digest(client: GitHubIssues, markdown: str, as_of: dt.date, headline: s
     """Create or edit the one open digest issue; comment once a week so subscribers hear of it weekly."""
     week = iso_week(as_of)
     body = digest_body(markdown, week)
-    existing = [raw for raw in client.issues_labelled(DIGEST_LABEL) if _DIGEST_MARK.search(raw.get("body") or "")]
+    existing = [raw for raw in client.issues_labelled(DIGEST_LABEL, state="all")
+                if _DIGEST_MARK.search(raw.get("body") or "")]
+    if existing and all(raw.get("state") == "closed" for raw in existing):
+        # A person closed it: that means stop. Reopening it resumes the digest.
+        newest = existing[-1]
+        return Posted(newest.get("html_url") or _issue_url(client, newest["number"]), 0, closed=True)
+    existing = [raw for raw in existing if raw.get("state") != "closed"]
     if not existing:
         client.create_label(DIGEST_LABEL, "5319e7", "The weekly digest of open follow-ups, kept by track")
         data = client.create_plain_issue(
@@ -62,7 +70,7 @@ def post_digest(client: GitHubIssues, markdown: str, as_of: dt.date, headline: s
 
 
 def _find_digest(client: GitHubIssues) -> int | None:
-    for raw in client.issues_labelled(DIGEST_LABEL):
+    for raw in client.issues_labelled(DIGEST_LABEL, state="all"):
         if _DIGEST_MARK.search(raw.get("body") or ""):
             return raw["number"]
     return None

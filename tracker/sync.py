@@ -157,13 +157,13 @@ MASS_REMOVAL = 10  # more removals than this, and more than half the open tracke
 def removal_guard(plan: Plan, notes: Notes, config: Config, allowed: bool) -> str | None:
     """Refuse to take most tracked follow-ups for removed: a typo in `notes` or a moved folder does that."""
     removed = len(plan.of("comment")) + len(plan.of("close"))
-    if not removed or allowed:
+    if not removed:
         return None
     where = config.source or "the default config"
-    if not notes.existing:
+    if not notes.existing:  # always a mistake: even --allow-removals does not lift this one
         return (f"the `notes` globs in {where} select no note at all, so all {removed} tracked follow-ups would "
                 f"count as removed: fix `notes` (track config check shows what it selects)")
-    if removed > MASS_REMOVAL and removed * 2 > plan.tracked:
+    if not allowed and removed > MASS_REMOVAL and removed * 2 > plan.tracked:
         return (f"{removed} of {plan.tracked} tracked follow-ups would count as removed from the notes: if the "
                 f"notes really moved or went, pass --allow-removals; otherwise check `notes` in {where}")
     return None
