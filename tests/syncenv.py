@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,23 @@ class Workspace:
     def tracked(self) -> list[dict]:
         """Issues carrying the base label, as the fake holds them."""
         return [i for i in self.fake.snapshot() if "follow-up" in i["labels"]]
+
+
+def git(ws: Workspace, *args: str) -> str:
+    """A git command in the workspace, as a fixed test author."""
+    done = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-C", str(ws.root),
+                           *args], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def synced_repository(ws: Workspace, notes: dict[str, str]) -> None:
+    """The notes committed on `main` of a new git repository, and synced."""
+    git(ws, "init", "-q", "-b", "main")
+    for rel, text in notes.items():
+        ws.write(rel, text)
+    git(ws, "add", "-A")
+    git(ws, "commit", "-q", "-m", "base")
+    assert ws.sync("--yes").exit_code == 0
 
 
 @contextmanager

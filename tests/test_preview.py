@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from syncenv import workspace
+from syncenv import git, synced_repository, workspace
 from test_sync import NOTE, NOTE_TEXT
 
 ADDED = """
@@ -26,21 +25,11 @@ SECOND_TEXT = """\
 """
 
 
-def git(ws, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-C", str(ws.root),
-                           *args], capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
 @pytest.fixture
 def repo(tmp_path):
     """Notes on main, synced; a branch `notes` that edits one follow-up and adds others."""
     with workspace(tmp_path) as ws:
-        git(ws, "init", "-q", "-b", "main")
-        ws.write(NOTE, NOTE_TEXT)
-        git(ws, "add", "-A")
-        git(ws, "commit", "-q", "-m", "base")
-        assert ws.sync("--yes").exit_code == 0
+        synced_repository(ws, {NOTE: NOTE_TEXT})
         git(ws, "checkout", "-q", "-b", "notes")
         ws.write(NOTE, NOTE_TEXT.replace("write up the RFC", "write up the draft RFC").replace(
             "### Component model", ADDED + "\n### Component model"))
@@ -149,11 +138,7 @@ def test_a_base_that_moved_on_is_merged_in_not_taken_for_removals(repo):
 
 def test_a_note_moved_out_of_the_notes_globs_shows_its_removals(tmp_path):
     with workspace(tmp_path, 'notes = ["meetings/**/*.md"]\n') as ws:
-        git(ws, "init", "-q", "-b", "main")
-        ws.write(NOTE, NOTE_TEXT)
-        git(ws, "add", "-A")
-        git(ws, "commit", "-q", "-m", "base")
-        assert ws.sync("--yes").exit_code == 0
+        synced_repository(ws, {NOTE: NOTE_TEXT})
         git(ws, "checkout", "-q", "-b", "archive")
         (ws.root / "archive").mkdir()
         git(ws, "mv", NOTE, "archive/wasmtime-03-14.md")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
-import subprocess
 
-from syncenv import TOKEN, workspace
+import pytest
+
+from syncenv import TOKEN, git, synced_repository, workspace
 from test_sync import NOTE, NOTE_TEXT, TITLES, by_title, synced
 
 
@@ -96,13 +96,14 @@ def test_logins_in_another_case_are_the_same_person(tmp_path):
 # --- guards ---------------------------------------------------------------------------------
 
 
-def test_notes_globs_that_select_nothing_remove_nothing(tmp_path):
+@pytest.mark.parametrize("flags", [(), ("--allow-removals",)])  # not even --allow-removals lifts this one
+def test_notes_globs_that_select_nothing_remove_nothing(tmp_path, flags):
     with workspace(tmp_path, 'on_removed = "close"\nnotes = ["meetings/**/*.md"]\n') as ws:
         ws.write(NOTE, NOTE_TEXT)
         synced(ws)
         ws.config('repo = "acme/notes"\nwrite_interval = 0\non_removed = "close"\nnotes = ["meeting/**/*.md"]\n')
         ws.fake.reset_counts()
-        result = ws.sync("--yes")
+        result = ws.sync("--yes", *flags)
         assert result.exit_code == 1 and "select no note at all" in result.stderr
         assert ws.fake.writes == 0 and all(i["state"] == "open" for i in ws.fake.snapshot())
 
@@ -166,18 +167,9 @@ def test_a_response_cut_off_mid_body_is_retried(tmp_path):
 # --- preview and digest ---------------------------------------------------------------------------------
 
 
-def git(ws, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "-C", str(ws.root), *args],
-                          capture_output=True, text=True, check=True).stdout.strip()
-
-
 def test_the_preview_of_a_pr_that_deletes_a_note_shows_the_comments_sync_will_make(tmp_path):
     with workspace(tmp_path) as ws:
-        git(ws, "init", "-q", "-b", "main")
-        ws.write(NOTE, NOTE_TEXT)
-        git(ws, "add", "-A")
-        git(ws, "commit", "-q", "-m", "base")
-        assert ws.sync("--yes").exit_code == 0
+        synced_repository(ws, {NOTE: NOTE_TEXT})
         git(ws, "checkout", "-q", "-b", "cleanup")
         git(ws, "rm", "-q", NOTE)
         git(ws, "commit", "-q", "-m", "drop the note")
@@ -206,12 +198,3 @@ def test_github_links_in_digest_titles_do_not_back_link(tmp_path):
         text = ws.run("digest", "--no-notes").stdout
         assert "https://github.com/acme/other/issues/7" not in text and "www.github.com/acme/other" in text
 
-
-def test_allow_removals_does_not_lift_an_empty_selection(tmp_path):
-    with workspace(tmp_path, 'notes = ["meetings/**/*.md"]\n') as ws:
-        ws.write(NOTE, NOTE_TEXT)
-        synced(ws)
-        ws.config('repo = "acme/notes"\nwrite_interval = 0\nnotes = ["meeting/**/*.md"]\n')
-        ws.fake.reset_counts()
-        result = ws.sync("--yes", "--allow-removals")
-        assert result.exit_code == 1 and "select no note at all" in result.stderr and ws.fake.writes == 0
