@@ -171,7 +171,10 @@ def digest() -> None:
             ws.write(rel, text)
         assert ws.sync("--yes", "--backfill", "--max-writes", "5000").exit_code == 0
         for day, what in [("2026-03-02", "first post"), ("2026-03-02", "same day again"),
-                          ("2026-03-04", "later that week"), ("2026-03-09", "the next week")]:
+                          ("2026-03-04", "later that week, nothing changed"),
+                          ("2026-03-05", "later that week, one issue closed"), ("2026-03-09", "the next week")]:
+            if "closed" in what:
+                ws.fake.issues[1]["state"] = "closed"
             ws.fake.reset_counts()
             result = ws.run("digest", "--post", "--no-notes", "--as-of", day)
             assert result.exit_code == 0, result.output

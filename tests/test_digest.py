@@ -82,13 +82,17 @@ def test_the_digest_groups_by_owner_with_unassigned_last_and_neutralises_text(ws
 
 def test_json_format(ws):
     data = json.loads(digest(ws, "--as-of", AS_OF, "--no-notes", "--format", "json").stdout)
-    assert data["as_of"] == AS_OF and data["since"] == "2026-02-26"
-    assert [i["issue"] for i in data["new"]] == [6, 7, 8]
+    # "this week" is the ISO week: since Monday 2026-03-02
+    assert data["as_of"] == AS_OF and data["since"] == "2026-03-02" and data["week"] == "2026-W10"
+    assert [i["issue"] for i in data["new"]] == [8]
     assert [i["issue"] for i in data["closed"]] == [7]
     assert [i["issue"] for i in data["stale"]] == [1]
     assert data["by_owner"]["Unassigned"] == [5]
-    assert [w["open"] for w in data["trend"]] == [1, 1, 2, 2, 5, 4, 4, 6]
-    assert [w["closed"] for w in data["trend"]] == [0, 0, 0, 0, 0, 1, 0, 1]
+    assert [w["start"] for w in data["trend"]][-2:] == ["2026-02-23", "2026-03-02"]
+    assert [w["open"] for w in data["trend"]] == [1, 2, 2, 4, 4, 4, 6, 6]
+    assert [w["closed"] for w in data["trend"]] == [0, 0, 0, 0, 1, 0, 0, 1]
+    since_7d = json.loads(digest(ws, "--as-of", AS_OF, "--no-notes", "--format", "json", "--since", "7d").stdout)
+    assert since_7d["since"] == "2026-02-26" and [i["issue"] for i in since_7d["new"]] == [6, 7, 8]
 
 
 def test_post_keeps_one_rolling_issue_and_comments_once_a_week(ws):
@@ -102,14 +106,19 @@ def test_post_keeps_one_rolling_issue_and_comments_once_a_week(ws):
     assert "digest issue unchanged" in again.stderr and ws.fake.writes == 0
 
     ws.fake.reset_counts()
-    digest(ws, "--as-of", "2026-03-06", "--no-notes", "--post")  # later the same week: body only
+    digest(ws, "--as-of", "2026-03-06", "--no-notes", "--post")  # later the same week, nothing changed
+    assert ws.fake.writes == 0
+
+    ws.fake.issues[3].update(state="closed", state_reason="completed", closed_at=NOW + dt.timedelta(days=2))
+    ws.fake.reset_counts()
+    digest(ws, "--as-of", "2026-03-06", "--no-notes", "--post")  # an issue closed mid-week: the body only
     assert ws.fake.writes == 1 and ws.fake.count("PATCH") == 1
 
     ws.fake.reset_counts()
     digest(ws, "--as-of", "2026-03-10", "--no-notes", "--post")  # a new week: body and one comment
     assert ws.fake.count("PATCH") == 1 and ws.fake.count("POST") == 1
     issue = [i for i in ws.fake.snapshot() if "digest" in i["labels"]][0]
-    assert len(issue["comments"]) == 1 and issue["comments"][0].startswith("**2026-W11**: 6 open")
+    assert len(issue["comments"]) == 1 and issue["comments"][0].startswith("**2026-W11**: 5 open")
     assert len([i for i in ws.fake.snapshot() if "digest" in i["labels"]]) == 1
 
 

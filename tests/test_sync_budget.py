@@ -62,5 +62,7 @@ def test_digest_post_request_counts_for_1000_tracked_issues(tmp_path):
         pages = math.ceil(FOLLOW_UPS / 100)
         assert post("2026-03-02") == (pages + 3, 2)  # listings; the digest label and the issue
         assert post("2026-03-02") == (pages + 1, 0)  # same day: nothing to write
-        assert post("2026-03-04") == (pages + 2, 1)  # later that week: the body only
+        assert post("2026-03-04") == (pages + 1, 0)  # later that week, nothing changed: nothing to write
+        ws.fake.issues[1]["state"] = "closed"
+        assert post("2026-03-05") == (pages + 2, 1)  # an issue closed mid-week: the body only
         assert post("2026-03-09") == (pages + 4, 2)  # a new week: the body, and one comment (looked for first)

@@ -15,7 +15,7 @@ from .actions import add_summary, set_outputs
 from .cli_sync import config_or_exit, fail
 from .config import select_notes
 from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from .digest import build, markdown, mentioned_again
+from .digest import build, markdown, mentioned_again, week_start
 from .github import AuthError, GitHubError, Pacing, connect, endpoints
 from .plan import series_of
 from .publish import DIGEST_MARK_ROOM, post_digest
@@ -25,7 +25,9 @@ from .sync import read_notes, repository_root
 
 
 def parse_since(text: str, as_of: dt.date) -> dt.date:
-    """`7d`, `2w` or a date: the first day that counts as "this week"."""
+    """`week` (since Monday), `7d`, `2w` or a date: the first day that counts as "this week"."""
+    if text.strip() == "week":
+        return week_start(as_of)
     found = re.fullmatch(r"(\d+)([dw])", text.strip())
     if found:
         days = int(found.group(1)) * (7 if found.group(2) == "w" else 1)
@@ -33,13 +35,13 @@ def parse_since(text: str, as_of: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise click.BadParameter("expected a number of days or weeks (7d, 2w) or a date (2024-05-01)",
+        raise click.BadParameter("expected week, a number of days or weeks (7d, 2w) or a date (2024-05-01)",
                                  param_hint="'--since'") from None
 
 
 @click.command()
-@click.option("--since", default="7d", show_default=True, metavar="7d|2w|DATE",
-              help='What counts as "this week" for new and closed follow-ups.')
+@click.option("--since", default="week", show_default=True, metavar="week|7d|2w|DATE",
+              help='What counts as "this week" for new and closed follow-ups: week is since Monday (ISO weeks).')
 @click.option("--stale-days", type=click.IntRange(1), default=30, show_default=True,
               help="Open follow-ups with no activity for more than this many days are stale.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
@@ -61,7 +63,8 @@ def digest(since, stale_days, fmt, post, config_path, as_of, no_notes):
 
     With --post it keeps ONE open issue labelled `digest`: it edits the body
     in place and adds one short comment per ISO week, so subscribers hear of
-    it once a week; re-running on the same day writes nothing.
+    it once a week. Ages are in whole weeks and "this week" is the calendar
+    week, so re-running within a week writes nothing unless an issue changed.
 
     \b
     Examples:

@@ -42,6 +42,7 @@ class Item:
     closed: str | None
     age_days: int  # since the meeting (or since filing, when the meeting's date is unknown)
     idle_days: int  # since the issue last changed
+    age_weeks: int = 0  # whole weeks from the meeting to the start of the digest's week: what the markdown shows
     mentioned_again: tuple[str, ...] = ()  # later meetings that bring it up again: "path:line (date)"
 
 
@@ -59,6 +60,7 @@ class Digest:
     as_of: str
     since: str
     stale_days: int
+    week: str = ""  # the ISO week of as_of, e.g. 2026-W10
     open: list[Item] = field(default_factory=list)
     new: list[Item] = field(default_factory=list)
     closed: list[Item] = field(default_factory=list)
@@ -129,6 +131,7 @@ def item_for(issue: Tracked, as_of: dt.date, server: str, series_prefix: str) ->
         owner=_owner(issue), series=_series(issue, series_prefix), meeting=issue.mark.meeting or issue.mark.path,
         meeting_date=issue.mark.date, opened=opened.isoformat(), closed=closed.isoformat() if closed else None,
         age_days=max((as_of - (meeting_day or opened)).days, 0), idle_days=max((as_of - touched).days, 0),
+        age_weeks=max((week_start(as_of) - (meeting_day or opened)).days // 7, 0),
     )
 
 
@@ -143,7 +146,8 @@ def build(
              if i.labelled and (_date(i.created_at) or as_of) <= as_of]
     items = [i if i.issue not in again else _with(i, mentioned_again=again[i.issue]) for i in items]
     by_age = sorted(items, key=lambda i: (-i.age_days, i.issue))
-    digest = Digest(repo, as_of.isoformat(), since.isoformat(), stale_days)
+    year, week, _ = as_of.isocalendar()
+    digest = Digest(repo, as_of.isoformat(), since.isoformat(), stale_days, f"{year}-W{week:02d}")
     digest.open = [i for i in by_age if i.state == "open"]
     digest.new = [i for i in items if dt.date.fromisoformat(i.opened) >= since]
     digest.closed = [i for i in items if i.closed and dt.date.fromisoformat(i.closed) >= since]
@@ -157,12 +161,21 @@ def _with(item: Item, **changes) -> Item:
     return replace(item, **changes)
 
 
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the ISO week ``day`` is in."""
+    return day - dt.timedelta(days=day.weekday())
+
+
 def trend(items: list[Item], as_of: dt.date, weeks: int = WEEKS) -> list[Week]:
-    """Open at each week's end and closed during it, for the last ``weeks`` weeks (oldest first)."""
+    """Open at each ISO week's end and closed during it, for the last ``weeks`` weeks (oldest first).
+
+    The current week ends at ``as_of``. Calendar weeks, not "the last 7 days", so that the digest
+    reads the same all week long unless an issue changes.
+    """
     out = []
     for back in range(weeks - 1, -1, -1):
-        end = as_of - dt.timedelta(days=7 * back)
-        start = end - dt.timedelta(days=6)
+        start = week_start(as_of) - dt.timedelta(days=7 * back)
+        end = min(start + dt.timedelta(days=6), as_of)
         opened = [i for i in items if dt.date.fromisoformat(i.opened) <= end]
         still_open = [i for i in opened if not i.closed or dt.date.fromisoformat(i.closed) > end]
         closed = [i for i in items if i.closed and start <= dt.date.fromisoformat(i.closed) <= end]
@@ -230,11 +243,16 @@ def bar(value: int, largest: int, width: int = BAR_WIDTH) -> str:
 def _line(item: Item) -> str:
     when = f", {item.meeting_date}" if item.meeting_date else ""
     title = _escape(item.title)
-    return f"- [{title}]({item.url}) · {_escape(item.meeting)}{when} · {_days(item.age_days)} old"
+    return f"- [{title}]({item.url}) · {_escape(item.meeting)}{when} · {_age(item.age_weeks)}"
 
 
 def _days(n: int) -> str:
     return f"{n} day{'s' * (n != 1)}"
+
+
+def _age(weeks: int) -> str:
+    """An age in whole weeks: it changes once a week, so the posted digest is not edited daily for it."""
+    return "less than a week old" if weeks <= 0 else f"{weeks} week{'s' * (weeks != 1)} old"
 
 
 def _escape(text: str) -> str:
@@ -267,7 +285,7 @@ def _markdown(digest: Digest, cap: int | None) -> str:
     out = [
         f"# Open follow-ups: {digest.repo}",
         "",
-        f"<sub>As of {digest.as_of}, from the issues track filed from the meeting notes; "
+        f"<sub>Week {digest.week}, from the issues track filed from the meeting notes; "
         f"\"this week\" is since {digest.since}.</sub>",
         "",
         f"**{len(digest.open)} open** · {opened} new this week · {closed} closed this week · "
@@ -319,8 +337,8 @@ def _by_series(digest: Digest) -> list[str]:
     largest = max(len(items) for _, items in groups)
     out = ["## Open, by meeting series", "", "| series | open | oldest | |", "|---|---:|---:|---|"]
     for series, items in groups:
-        oldest = max(i.age_days for i in items)
-        out.append(f"| {_escape(series)} | {len(items)} | {_days(oldest)} | {bar(len(items), largest)} |")
+        oldest = max(i.age_weeks for i in items)
+        out.append(f"| {_escape(series)} | {len(items)} | {_age(oldest)} | {bar(len(items), largest)} |")
     out.append("")
     if len(groups) > 1:
         out += ["```mermaid", "pie title Open follow-ups by meeting series"]
@@ -339,8 +357,8 @@ def _trend(weeks: list[Week]) -> list[str]:
     if not weeks:
         return []
     largest = max(max(w.open for w in weeks), 1)
-    out = [f"## Trend: the last {len(weeks)} weeks", "", "| week ending | open | closed that week | open |",
+    out = [f"## Trend: the last {len(weeks)} weeks", "", "| week of | open at its end | closed in it | open |",
            "|---|---:|---:|---|"]
     for week in weeks:
-        out.append(f"| {week.end} | {week.open} | {week.closed} | {bar(week.open, largest)} |")
+        out.append(f"| {week.start} | {week.open} | {week.closed} | {bar(week.open, largest)} |")
     return out + [""]
