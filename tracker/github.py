@@ -22,14 +22,14 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 from urllib.parse import quote
-
-import requests
-from github import Auth, Github, GithubException
 
 from .plan import Tracked
 from .render import read_mark
+
+if TYPE_CHECKING:
+    from github import Auth, Github, GithubException
 
 DEFAULT_API = "https://api.github.com"
 DEFAULT_SERVER = "https://github.com"
@@ -37,8 +37,16 @@ PAGE = 100
 RECENT = 100  # newest issues searched for a create whose response was lost
 
 
-# Dropped or cut-off connections: worth another try.
-TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+def _transient() -> tuple[type[Exception], ...]:
+    """Dropped or cut-off connections: worth another try.
+
+    requests and PyGithub are imported where they are used, not at module
+    level: every `track` command imports this module, and `track scan` must
+    not pay their start-up (about 0.15 s).
+    """
+    import requests
+
+    return requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError
 
 
 class GitHubError(Exception):
@@ -87,6 +95,8 @@ def endpoints(env: dict[str, str] | None = None) -> tuple[str, str]:
 
 def auth_from_env(env: dict[str, str] | None = None) -> Auth.Auth:
     """A token from GITHUB_TOKEN or GH_TOKEN, or a GitHub App installation."""
+    from github import Auth
+
     env = os.environ if env is None else env
     token = (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip()
     if token:
@@ -117,6 +127,8 @@ def auth_from_env(env: dict[str, str] | None = None) -> Auth.Auth:
 def connect(repo: str, pacing: Pacing, policy: RetryPolicy | None = None,
             env: dict[str, str] | None = None) -> "GitHubIssues":
     api, server = endpoints(env)
+    from github import Github
+
     client = Github(
         auth=auth_from_env(env), base_url=api, retry=None, per_page=PAGE, lazy=True,
         seconds_between_requests=None, seconds_between_writes=None, timeout=30,
@@ -295,7 +307,9 @@ class GitHubIssues:
     def _retry_wait(self, exc: Exception, attempt: int, verb: str, url: str) -> float:
         """Seconds to wait before trying again; raises GitHubError when it must not be retried."""
         what = f"{verb} {_display(url)}"
-        if isinstance(exc, TRANSIENT):
+        from github import GithubException
+
+        if isinstance(exc, _transient()):
             reason, wait = "connection failed", None
         elif isinstance(exc, GithubException):
             reason, wait = _classify(exc)
