@@ -198,3 +198,12 @@ def test_github_links_in_digest_titles_do_not_back_link(tmp_path):
         text = ws.run("digest", "--no-notes").stdout
         assert "https://github.com/acme/other/issues/7" not in text and "www.github.com/acme/other" in text
 
+
+
+def test_a_lone_carriage_return_does_not_shift_the_quoted_lines(tmp_path):
+    with workspace(tmp_path) as ws:
+        # GitHub numbers lines at "\n" only: a stray "\r" above must not move the quote off its line.
+        ws.write(NOTE, NOTE_TEXT.replace("- Tom Okafor", "- Tom\rOkafor"))
+        synced(ws)
+        body = by_title(ws)["Tom will write up the RFC for resource handles and share it next week"]["body"]
+        assert "> - Tom will write up the RFC for resource handles" in body

@@ -96,7 +96,7 @@ def load_config(path: Path | None, env: dict[str, str] | None = None) -> Config:
             raise ConfigError(f"{path}: no [tool.track] table")
     config = parse_config(data, str(path))
     if config.repo is None and env.get("GITHUB_REPOSITORY"):
-        config = _replace(config, repo=env["GITHUB_REPOSITORY"])
+        config = replace(config, repo=env["GITHUB_REPOSITORY"])
     return config
 
 
@@ -111,10 +111,6 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
-def _replace(config: Config, **changes) -> Config:
-    return replace(config, **changes)
-
-
 # --- checking ----------------------------------------------------------------
 
 
@@ -124,9 +120,8 @@ class _Checker:
     def __init__(self, source: str, table: dict, prefix: str = "") -> None:
         self.source, self.table, self.prefix = source, table, prefix
 
-    def fail(self, key: str, expected: str, value: object = None, got: bool = True) -> ConfigError:
-        found = f", got {_describe(value)}" if got else ""
-        return ConfigError(f"{self.source}: {self.prefix}{key}: expected {expected}{found}")
+    def fail(self, key: str, expected: str, value: object = None) -> ConfigError:
+        return ConfigError(f"{self.source}: {self.prefix}{key}: expected {expected}, got {_describe(value)}")
 
     def unknown(self, known: tuple[str, ...]) -> None:
         for key in self.table:

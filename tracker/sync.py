@@ -15,7 +15,7 @@ from typing import Callable
 from .config import Config
 from .extract import extract
 from .github import GitHubError, GitHubIssues, Invalid, NotFound
-from .meeting import read_meeting
+from .meeting import normalise_newlines, read_meeting
 from .plan import Action, Desired, Links, Plan, desired_from, reconcile
 from .render import LABEL_DESCRIPTION_LIMIT, cut
 from .rules import RuleSet
@@ -60,14 +60,9 @@ def read_notes(root: Path, paths: list[str], existing: set[str], config: Config,
             notes.unread.add(rel)
             continue
         meeting = read_meeting(text, rel, rel)
-        raw_lines = meeting_lines(text)
+        raw_lines = normalise_newlines(text).split("\n")  # numbered as the parser numbers them
         notes.desired.extend(desired_from(meeting, extract(meeting, ruleset, 0.0), raw_lines, config))
     return notes
-
-
-def meeting_lines(text: str) -> list[str]:
-    """The note's physical lines, numbered as the parser numbers them."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def notes_commit(root: Path, ref: str | None, env: dict[str, str]) -> str | None:
