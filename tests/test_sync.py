@@ -471,7 +471,10 @@ def test_pull_requests_in_the_listing_are_ignored(ws):
     synced(ws)
     body = ws.fake.snapshot()[0]["body"]
     ws.fake.add_issue("A pull request quoting an issue", body, labels=["follow-up"], pull_request=True)
-    assert _writes_after(ws) == 0
+    # Were the pull request taken for an issue, it would show as a second issue with the same marker.
+    assert ws.plan()["actions"] == [] and ws.plan()["tracked"] == 4
+    ws.write(NOTE, NOTE_TEXT.replace("- Dana: the release branch is cut; one more PR needed for arm64 support.\n", ""))
+    assert [a["issue"] for a in ws.plan()["actions"]] == [1]  # the issue, never the pull request
 
 
 def test_on_a_terminal_it_asks_before_writing(ws, monkeypatch):

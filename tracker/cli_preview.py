@@ -99,8 +99,9 @@ def preview(base, head, pr, post, fmt, config_path):
     notices = []
     if merged is None:
         notices.append("The merge has conflicts (or git is older than 2.38): this previews the branch as it is.")
-    if config.source and any(c.path == _relative(config.source, root) for c in changes):
-        notices.append(f"This pull request changes {c_path(config, root)}: the preview uses the config as "
+    config_path = _relative(config.source, root) if config.source else None
+    if config_path and any(c.path == config_path for c in changes):
+        notices.append(f"This pull request changes {config_path}: the preview uses the config as "
                        "checked out, so what the new config would change is not shown.")
 
     def at(ref):
@@ -173,6 +174,3 @@ def _relative(source: str, root: Path) -> str:
     except ValueError:
         return source
 
-
-def c_path(config, root: Path) -> str:
-    return _relative(config.source, root)

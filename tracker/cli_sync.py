@@ -14,7 +14,7 @@ from .config import Config, ConfigError, find_config, load_config, select_notes
 from .console import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error, warn
 from .github import AuthError, GitHubError, Pacing, connect, endpoints
 from .plan import Links
-from .report import outcome_dict, outcome_text, plan_text, step_summary
+from .report import DONE, outcome_dict, outcome_text, plan_text, step_summary
 from .rules import RuleError, load_rules
 from .sync import apply, make_plan, notes_commit, read_notes, repository_root
 
@@ -174,8 +174,7 @@ def _interactive() -> bool:
 
 
 def _progress(action, number) -> None:
-    verb = {"create": "created", "update": "updated", "comment": "commented on", "close": "closed"}[action.op]
-    click.echo(f"  {verb} #{number}: {action.title}")
+    click.echo(f"  {DONE[action.op]} #{number}: {action.title}")
 
 
 def _summarise(env: dict[str, str], plan, outcome, server: str, refused: str | None = None,

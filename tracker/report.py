@@ -82,15 +82,13 @@ def step_summary(plan: Plan, outcome: Outcome | None, server: str, refused: str 
         why = ("Dry run" if dry_run else f"Refused: {refused}" if refused
                else "The issues already match the notes")
         lines += [f"{why}: nothing was written.", "", summary(plan), ""]
-        rows = [(a.op, a) for a in plan.actions]
+        rows = [(a.op, a, a.issue) for a in plan.actions]
     else:
         lines += outcome_text(outcome) + [""]
-        rows = [(DONE.get(a.op, a.op), a) for a, _ in outcome.done]
-        numbers = {id(a): n for a, n in outcome.done}
+        rows = [(DONE[a.op], a, number) for a, number in outcome.done]
     if rows:
         lines += ["| | issue | title | why |", "|---|---|---|---|"]
-        for verb, action in rows:
-            number = numbers.get(id(action)) if outcome is not None else action.issue
+        for verb, action, number in rows:
             issue = f"[#{number}]({server}/{plan.repo}/issues/{number})" if number else ""
             title = action.title.replace("|", "\\|")
             lines.append(f"| {verb} | {issue} | {title} | {action.reason} |")
