@@ -79,7 +79,7 @@ def find_config(root: Path) -> Path | None:
     if candidate.is_file():
         return candidate
     pyproject = root / PYPROJECT
-    if pyproject.is_file() and "tool" in _read_toml(pyproject) and "track" in _read_toml(pyproject)["tool"]:
+    if pyproject.is_file() and "track" in _read_toml(pyproject).get("tool", {}):
         return pyproject
     return None
 
