@@ -20,7 +20,7 @@ import json
 import pytest
 
 from conftest import run_track
-from tracker.extract import evaluate
+from tracker.extract import evaluate, known_people
 from tracker.meeting import read_meeting
 from tracker.rules import load_rules, parse_rule
 
@@ -47,8 +47,9 @@ def example_line(example):
 
 def rule_counts(rule, example) -> tuple[bool, list]:
     line = example_line(example)
+    people = known_people(read_meeting(example if isinstance(example, str) else example["note"], "example.md"))
     rules = (rule,) if rule.weight >= 0 else POSITIVE + (PROBE, rule)
-    hits = [hit for hit in evaluate(line, rules) if hit.rule is rule]
+    hits = [hit for hit in evaluate(line, rules, people=people) if hit.rule is rule]
     return any(hit.counts for hit in hits), hits
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from .extract import rule_fires
+from .extract import known_people, rule_fires
 from .meeting import read_meeting
 from .model import Line
 from .rules import Rule
 
 
-def example_line(example: Any) -> Line:
-    """The line an example stands for: a sentence is a one-line note; a table names a line of a small note."""
+def example_in_context(example: Any) -> tuple[Line, frozenset[str]]:
+    """The line an example stands for, and the people its note names.
+
+    A sentence is a one-line note; a table names a line of a small note.
+    """
     if isinstance(example, str):
         note, number = example, None
     else:
@@ -21,10 +24,10 @@ def example_line(example: Any) -> Line:
         text_lines = [ln for ln in meeting.lines if ln.block != "heading"]
         if not text_lines:
             raise ValueError(f"example {example!r} has no text line")
-        return text_lines[-1]
+        return text_lines[-1], known_people(meeting)
     for line in meeting.lines:
         if line.number == number:
-            return line
+            return line, known_people(meeting)
     raise ValueError(f"example {example!r}: line {number} is not a text line of its note")
 
 
@@ -34,7 +37,7 @@ def failures(rule: Rule) -> list[str]:
     for expected, examples in ((True, rule.examples_match), (False, rule.examples_no_match)):
         for example in examples:
             try:
-                fires = rule_fires(rule, example_line(example))
+                fires = rule_fires(rule, *example_in_context(example))
             except ValueError as exc:
                 out.append(f"{rule.source}: rule '{rule.id}': {exc}")
                 continue

@@ -119,7 +119,11 @@ def _verdict(rule: Rule, m: re.Match, text: str, unless: Collection[int] | None,
     veto = rule.veto(text, unless)
     owner = _clean_owner(m.groupdict().get("owner"))
     weight = rule.weight
-    if rule.known_owner and owner and people and not {owner.lower(), owner.split()[0].lower()} & people:
+    vetoed_by = veto.group(0) if veto else None
+    if rule.known_owner == "required" and not (owner and _known(owner, people)):
+        # "parser will", "we to": only the notes' own people make this form an assignment.
+        vetoed_by = vetoed_by or f"{m.groupdict().get('owner') or m.group(0)}: not a known attendee or speaker"
+    elif rule.known_owner and owner and people and not _known(owner, people):
         # "the OCaml API to run", "Wasmtime will": a capitalised word the notes
         # never use for a person is weaker evidence (the owner is kept: an
         # attendee list is often incomplete).
@@ -127,7 +131,7 @@ def _verdict(rule: Rule, m: re.Match, text: str, unless: Collection[int] | None,
     # The match's last character places it in its sentence: a pattern may
     # start on the punctuation that ends the sentence before (". Need to").
     position = max(m.start(), m.end() - 1)
-    return Hit(rule, m.group(0), position, owner, veto.group(0) if veto else None, weight=weight)
+    return Hit(rule, m.group(0), position, owner, vetoed_by, weight=weight)
 
 
 def _hit(rule: Rule, text: str, only: Collection[int] | None = None, people: frozenset[str] = frozenset()) -> Hit | None:
@@ -171,11 +175,11 @@ def _hits(
     return found
 
 
-def rule_fires(rule: Rule, line: Line) -> bool:
+def rule_fires(rule: Rule, line: Line, people: frozenset[str] = frozenset()) -> bool:
     """Whether one rule, on its own, matches this line (context holds, matched, not vetoed)."""
     if not rule.context.holds(line):
         return False
-    hit = _hit(rule, line.body)
+    hit = _hit(rule, line.body, people=people)
     return hit is not None and hit.counts
 
 

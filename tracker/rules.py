@@ -11,7 +11,7 @@ A rule file holds ``[[rule]]`` tables::
     unless = ['''\\bwon't\\b''']     # any one vetoes this rule on the line
     labels = ["follow-up"]          # optional, added to the follow-up
     known_owner = true              # optional: halve the weight when the ``owner`` it names is not
-                                    # a speaker, attendee or login of the meeting
+                                    # a speaker, attendee or login of the meeting ("required": no hit)
     [rule.context]                  # optional; every condition given must hold
     section = ['action items?']     # a heading in the line's path matches
     not_section = ['agenda']        # no heading in the line's path matches
@@ -162,7 +162,8 @@ class Rule:
     examples_match: tuple[Any, ...]
     examples_no_match: tuple[Any, ...]
     source: str
-    known_owner: bool = False  # halve the weight when the owner it names is nobody the notes mention
+    known_owner: bool | str = False  # True: halve the weight when the owner it names is nobody the
+    # notes mention; "required": no hit then (for forms like "cfallin will", where only the name says person)
 
     def first_match(self, text: str, only: Collection[int] | None = None) -> re.Match | None:
         """The first pattern's match; ``only`` limits the try to these pattern indexes."""
@@ -333,8 +334,8 @@ def parse_rule(raw: Any, source: str, index: int) -> Rule:
         raise _fail(where, "'description' must be a string")
     match, no_match = _examples(where, raw.get("examples"))
     known_owner = raw.get("known_owner", False)
-    if not isinstance(known_owner, bool):
-        raise _fail(where, "'known_owner' must be true or false")
+    if not isinstance(known_owner, bool) and known_owner != "required":
+        raise _fail(where, "'known_owner' must be true, false or \"required\"")
     return Rule(
         id=rule_id,
         kind=kind,
