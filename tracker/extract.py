@@ -136,8 +136,15 @@ def _verdict(rule: Rule, m: re.Match, text: str, unless: Collection[int] | None,
 
 def _hit(rule: Rule, text: str, only: Collection[int] | None = None, people: frozenset[str] = frozenset()) -> Hit | None:
     """The rule's verdict on ``text``, or None when no pattern matches (most rules on most lines)."""
-    m = rule.first_match(text, only)
+    m = _match(rule, text, only, people)
     return None if m is None else _verdict(rule, m, text, None, people)
+
+
+def _match(rule: Rule, text: str, only: Collection[int] | None, people: frozenset[str]) -> re.Match | None:
+    if rule.known_owner == "required":
+        # "back to", "need to": most matches of such a rule name nobody; look on for one that names a person.
+        return rule.first_match_of(text, people, only)
+    return rule.first_match(text, only)
 
 
 class _Ungated:
@@ -167,7 +174,7 @@ def _hits(
     for i in sorted(possible):
         rule = rules[i]
         if (rule.weight < 0) == dampers and rule.context.holds(line):
-            m = rule.first_match(text, possible[i])
+            m = _match(rule, text, possible[i], people)
             if m is not None:
                 if unless is None:
                     unless = vetoes(text)

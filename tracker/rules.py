@@ -174,6 +174,15 @@ class Rule:
                 return m
         return None
 
+    def first_match_of(self, text: str, people: Collection[str], only: Collection[int] | None = None) -> re.Match | None:
+        """The first match whose ``owner`` is one of ``people`` (lower-cased): for ``known_owner = "required"``."""
+        for index in range(len(self.patterns)) if only is None else sorted(only):
+            for m in self.patterns[index].finditer(text):
+                owner = (m.groupdict().get("owner") or "").lower()
+                if owner in people or owner.split(" ")[0] in people:
+                    return m
+        return None
+
     def veto(self, text: str, only: Collection[int] | None = None) -> re.Match | None:
         """The first ``unless`` pattern's match; ``only`` limits the try to these indexes."""
         unless = self.unless
