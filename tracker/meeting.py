@@ -139,7 +139,10 @@ class _Walker:
         outer_lead_ins = tuple(reversed(self.outer))
         checkbox = None
         last = None
-        for i, raw in enumerate(tok["text"].split("\n")):
+        raws = tok["text"].split("\n")
+        # What a wrapped item ends with ("Investigate X\n[#96](...)") tells what the whole item is.
+        paragraph_end = next((r.strip() for r in reversed(raws) if r.strip()), "")
+        for i, raw in enumerate(raws):
             text = raw.strip()
             if not text:
                 continue
@@ -176,6 +179,7 @@ class _Walker:
                     block=block,
                     starts_block=i == 0,
                     override=override,
+                    paragraph_end=paragraph_end,
                 )
             )
             if last is not None and lead_in == last:

@@ -24,6 +24,7 @@ class Line:
     override: str | None = None  # "ignore" or "follow-up" from an inline comment
     outer_lead_ins: tuple[str, ...] = ()  # lead-ins of the enclosing lists, innermost first
     introduces: bool = False  # this line leads a list or the lines after it ("Remaining:")
+    paragraph_end: str = ""  # the last line of the paragraph (or list item) this line is in
 
 
 @dataclass(frozen=True, slots=True)

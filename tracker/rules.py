@@ -17,6 +17,7 @@ A rule file holds ``[[rule]]`` tables::
     not_section = ['agenda']        # no heading in the line's path matches
     heading = ['^attendees$']       # the nearest heading above the line matches (not_heading: does not)
     lead_in = ['remaining:$']       # the lead-in of the line's list (or of an enclosing list) matches
+    paragraph_ends = ['#\\d+$']      # the last line of the line's paragraph or list item matches
     introduces = true               # the line itself leads a list or the lines after it
     checkbox = "open"               # on a "- [ ]" item ("open") or "- [x]" item ("done")
     list_item = true                # only on (or never on, with false) list item lines
@@ -45,7 +46,7 @@ from .model import KINDS, Line
 from .prefilter import Gate
 
 _RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive", "known_owner"}
-_CONTEXT_KEYS = {"section", "not_section", "heading", "not_heading", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "block"}
+_CONTEXT_KEYS = {"section", "not_section", "heading", "not_heading", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "block", "paragraph_ends"}
 
 
 class RuleError(Exception):
@@ -75,6 +76,7 @@ class Context:
     introduces: bool | None = None
     heading: re.Pattern | None = None
     not_heading: re.Pattern | None = None
+    paragraph_ends: re.Pattern | None = None
     # Lines share heading paths; remember each path's verdict (per rule set).
     _sections: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     _lead_ins: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # the items of a list share one
@@ -122,6 +124,8 @@ class Context:
             return False
         if self.lead_in is not None and not (line.lead_in and self._lead_in_ok(_lead_ins(line))):
             return False  # no lead-in, nothing to match
+        if self.paragraph_ends is not None and not self.paragraph_ends.search(line.paragraph_end or line.text):
+            return False
         return True
 
     def __post_init__(self) -> None:
@@ -129,12 +133,12 @@ class Context:
         by_section = any(p is not None for p in (self.section, self.not_section, self.heading, self.not_heading))
         object.__setattr__(self, "_by_section", by_section)
         others = (self.lead_in, self.checkbox, self.list_item, self.list_depth, self.first_line,
-                  self.introduces, self.speaker, self.block)
+                  self.introduces, self.speaker, self.block, self.paragraph_ends)
         object.__setattr__(self, "conditional", by_section or any(v is not None for v in others))
 
     def describe(self) -> str:
         parts = []
-        for name in ("section", "not_section", "heading", "not_heading", "lead_in"):
+        for name in ("section", "not_section", "heading", "not_heading", "lead_in", "paragraph_ends"):
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}~/{value.pattern}/")
@@ -288,6 +292,7 @@ def _context(where: str, raw: Any, flags: int) -> Context:
         introduces=raw.get("introduces"),
         heading=joined("heading"),
         not_heading=joined("not_heading"),
+        paragraph_ends=joined("paragraph_ends"),
     )
 
 
