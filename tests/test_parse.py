@@ -415,6 +415,9 @@ def test_nodejs_style_sections_and_speakers():
         ("10:30 start", None, "10:30 start"),
         ("https://example.com/x", None, "https://example.com/x"),
         ("the CI system: broken", None, "the CI system: broken"),
+        ("@kim-lee: we have to do this", "kim-lee", "we have to do this"),
+        ("**@kim**: agreed", "kim", "agreed"),
+        ("@acme/tsc: please review", None, "@acme/tsc: please review"),
     ],
 )
 def test_speaker_prefix_forms(line, speaker, body):

@@ -16,6 +16,9 @@ _SPEAKER = re.compile(
     r"[ \t]?:(?:\*\*|__|\*|_)?(?=\s|$)"
 )
 
+# "@jasnell: ...": a GitHub handle is always a person (a team, "@org/team", has a slash).
+_MENTION_SPEAKER = re.compile(r"(?:\*\*|__)?@(?P<name>[A-Za-z0-9][\w-]{0,38})(?:\*\*|__)?[ \t]?:(?:\*\*|__)?(?=\s|$)")
+
 # Words that end with a colon in notes but are labels, not people.
 NOT_NAMES = frozenset(
     """
@@ -75,6 +78,10 @@ def split_speaker(text: str, handles: frozenset[str] = frozenset()) -> tuple[str
     """(speaker, rest of the line) for a line that opens with a speaker prefix."""
     if ":" not in text:  # most lines: no prefix can end there
         return None, text
+    if "@" in text[:3]:
+        m = _MENTION_SPEAKER.match(text)
+        if m:
+            return m["name"], text[m.end() :].lstrip()
     m = _SPEAKER.match(text)
     if not m or bool(m["open"]) != bool(m["close"]) and m["close"]:
         return None, text
