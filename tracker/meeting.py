@@ -14,6 +14,8 @@ from .speakers import attendee_prefix, bare_name, lowercase_handles, split_speak
 _OVERRIDE = re.compile(r"<!--\s*track:\s*(ignore|follow-?up)\s*-->", re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
+# A sentence that visibly goes on in the list below it: "Marco's plan is to", "Next steps include".
+_DANGLING = re.compile(r"\b(?:to|is|are|be|include|includes|including|with|for|of|the|and|or|following|as follows)$", re.I)
 _ATTENDEE_SECTION = re.compile(r"\b(attendees|attendance|attending|present|participants|people)\b", re.I)
 _LOGIN = re.compile(r"@([A-Za-z\d](?:[A-Za-z\d-]{0,38}))")
 _HEADING_LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\s]{0,2000}\)")
@@ -105,8 +107,8 @@ class _Walker:
                 last_text = None
 
     def _mark_lead_in(self, text: str | None) -> None:
-        """The line just emitted leads what follows it when it ends with a colon."""
-        if text and text.endswith(":") and self.lines and self.lines[-1].text == text:
+        """The line just emitted leads the list after it when it ends with a colon or mid-sentence ("the plan is to")."""
+        if text and (text.endswith(":") or _DANGLING.search(text)) and self.lines and self.lines[-1].text == text:
             self.lines[-1] = replace(self.lines[-1], introduces=True)
 
     def _mark_lead_in_at(self, index: int) -> None:
