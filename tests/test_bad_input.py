@@ -194,6 +194,15 @@ BROKEN_RULES = {
         "[rule.examples]\nmatch = ['x']\n",
         ["ctx-rule", "context.checked"],
     ),
+    "bad-known-owner": (
+        "[[rule]]\nid = 'owner-rule'\nkind = 'action'\nknown_owner = 'yes'\npatterns = ['x']\n[rule.examples]\nmatch = ['x']\n",
+        ["owner-rule", "known_owner", "required"],
+    ),
+    "bad-paragraph-ends": (
+        "[[rule]]\nid = 'tail-rule'\nweight = -0.5\npatterns = ['.']\n[rule.context]\nparagraph_ends = ['(open']\n"
+        "[rule.examples]\nmatch = ['x']\n",
+        ["tail-rule", "paragraph_ends"],
+    ),
     "duplicate-builtin-id": (
         "[[rule]]\nid = 'open-checkbox'\nkind = 'action'\npatterns = ['x']\n[rule.examples]\nmatch = ['x']\n",
         ["open-checkbox", "already used"],

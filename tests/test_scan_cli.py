@@ -326,6 +326,11 @@ def test_id_does_not_depend_on_the_threshold():
         ("front_matter.md", "Morgan will draft the Q1 roadmap", "Morgan", "action"),
         ("table.md", "Alex will send the rotation schedule", "Alex", "action"),
         ("nodejs_tsc.md", "Li Wei: I will draft the migration guide", "Li Wei", "action"),
+        ("nodejs_minutes.md", "@kimpark to open a PR", "kimpark", "action"),
+        ("nodejs_minutes.md", "Just need to settle the wording", "leeo", "need"),
+        ("nodejs_minutes.md", "Take this back to the issue", None, "question"),
+        ("nodejs_minutes.md", "Leave on agenda until the survey closes", None, "question"),
+        ("nodejs_minutes.md", "sam will prototype the vote counter", "sam", "action"),
     ],
 )
 def test_follow_up_found_with_owner_and_kind(name, needle, owner, kind):
@@ -446,6 +451,14 @@ def test_nodejs_style_note_boilerplate_is_not_reported():
     text = fixture_text("nodejs_tsc.md")
     items = by_line(scan_fixture("nodejs_tsc.md"))
     for needle in ("Recording", "Jane Doe @janedoe", "Project Calendar", "Jane Doe: the hosted runners"):
+        assert line_of(text, needle) not in items, needle
+
+
+def test_issue_per_section_minutes_skip_agenda_titles_and_settled_topics():
+    text = fixture_text("nodejs_minutes.md")
+    items = by_line(scan_fixture("nodejs_minutes.md"))
+    for needle in ("Investigate moving the version switcher into the foundation", "[#96]", "Revise the membership",
+                   "No new discussion in the issue"):
         assert line_of(text, needle) not in items, needle
 
 
