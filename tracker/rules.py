@@ -24,6 +24,7 @@ A rule file holds ``[[rule]]`` tables::
     list_depth = [0, 1]             # only at these list depths (0: outside lists)
     first_line = true               # only on the first line of a paragraph or list item
     speaker = true                  # only on lines with (or without) a speaker
+    speaker_prefix = false          # only on lines that open (or do not open) with their own "Name:"
     [rule.examples]
     match = ["Alex will write the RFC"]
     no_match = ["Alex wrote the RFC"]
@@ -46,7 +47,7 @@ from .model import KINDS, Line
 from .prefilter import Gate
 
 _RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive", "known_owner"}
-_CONTEXT_KEYS = {"section", "not_section", "heading", "not_heading", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "block", "paragraph_ends"}
+_CONTEXT_KEYS = {"section", "not_section", "heading", "not_heading", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "speaker_prefix", "block", "paragraph_ends"}
 
 
 class RuleError(Exception):
@@ -69,6 +70,7 @@ class Context:
     checkbox: str | None = None
     list_item: bool | None = None
     speaker: bool | None = None
+    speaker_prefix: bool | None = None
     block: frozenset[str] | None = None
     list_depth: tuple[int, int] | None = None
     not_section: re.Pattern | None = None
@@ -118,6 +120,8 @@ class Context:
             return False
         if self.speaker is not None and (line.speaker is not None) != self.speaker:
             return False
+        if self.speaker_prefix is not None and (line.body != line.text) != self.speaker_prefix:
+            return False
         if self.introduces is not None and line.introduces != self.introduces:
             return False
         if self._by_section and not self._section_ok(line.section):
@@ -133,7 +137,7 @@ class Context:
         by_section = any(p is not None for p in (self.section, self.not_section, self.heading, self.not_heading))
         object.__setattr__(self, "_by_section", by_section)
         others = (self.lead_in, self.checkbox, self.list_item, self.list_depth, self.first_line,
-                  self.introduces, self.speaker, self.block, self.paragraph_ends)
+                  self.introduces, self.speaker, self.speaker_prefix, self.block, self.paragraph_ends)
         object.__setattr__(self, "conditional", by_section or any(v is not None for v in others))
 
     def describe(self) -> str:
@@ -142,7 +146,7 @@ class Context:
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}~/{value.pattern}/")
-        for name in ("checkbox", "list_item", "first_line", "introduces", "speaker"):
+        for name in ("checkbox", "list_item", "first_line", "introduces", "speaker", "speaker_prefix"):
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}={value}")
@@ -261,7 +265,7 @@ def _context(where: str, raw: Any, flags: int) -> Context:
         items = _pattern_list(where, raw, key, flags)
         return re.compile("|".join(f"(?:{p.pattern})" for p in items), flags)
 
-    for key in ("list_item", "first_line", "introduces", "speaker"):
+    for key in ("list_item", "first_line", "introduces", "speaker", "speaker_prefix"):
         if key in raw and not isinstance(raw[key], bool):
             raise _fail(where, f"'context.{key}' must be true or false")
     checkbox = raw.get("checkbox")
@@ -285,6 +289,7 @@ def _context(where: str, raw: Any, flags: int) -> Context:
         checkbox=checkbox,
         list_item=raw.get("list_item"),
         speaker=raw.get("speaker"),
+        speaker_prefix=raw.get("speaker_prefix"),
         block=block,
         list_depth=depth,
         not_section=joined("not_section"),
