@@ -116,7 +116,17 @@ def known_people(meeting: Meeting) -> frozenset[str]:
 
 def _verdict(rule: Rule, m: re.Match, text: str, unless: Collection[int] | None, people: frozenset[str]) -> Hit:
     """The hit of a rule whose pattern matched ``text``; ``unless``: its veto patterns worth trying (None: all)."""
-    veto = rule.veto(text, unless)
+    # The match's last character places it in its sentence: a pattern may
+    # start on the punctuation that ends the sentence before (". Need to").
+    position = max(m.start(), m.end() - 1)
+    if rule.context.conditional or rule.weight < 0:
+        # A rule with context speaks for the whole line, and so do its vetoes;
+        # a damper is only ever shown the sentence it judges.
+        veto = rule.veto(text, unless)
+    else:
+        # "Will find the links. Does that make sense?": a question in another sentence vetoes nothing.
+        start, end = _sentence_bounds(text, position)
+        veto = rule.veto(text[start:end], unless)
     owner = _clean_owner(m.groupdict().get("owner"))
     weight = rule.weight
     vetoed_by = veto.group(0) if veto else None
@@ -128,9 +138,6 @@ def _verdict(rule: Rule, m: re.Match, text: str, unless: Collection[int] | None,
         # never use for a person is weaker evidence (the owner is kept: an
         # attendee list is often incomplete).
         weight = weight / 2
-    # The match's last character places it in its sentence: a pattern may
-    # start on the punctuation that ends the sentence before (". Need to").
-    position = max(m.start(), m.end() - 1)
     return Hit(rule, m.group(0), position, owner, vetoed_by, weight=weight)
 
 
