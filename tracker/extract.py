@@ -147,11 +147,11 @@ def _hit(rule: Rule, text: str, only: Collection[int] | None = None, people: fro
     return None if m is None else _verdict(rule, m, text, None, people)
 
 
-def _match(rule: Rule, text: str, only: Collection[int] | None, people: frozenset[str]) -> re.Match | None:
+def _match(rule: Rule, text: str, only: Collection[int] | None, people: frozenset[str], pos: int = 0) -> re.Match | None:
     if rule.known_owner == "required":
         # "back to", "need to": most matches of such a rule name nobody; look on for one that names a person.
-        return rule.first_match_of(text, people, only)
-    return rule.first_match(text, only)
+        return rule.first_match_of(text, people, only, pos)
+    return rule.first_match(text, only, pos)
 
 
 class _Ungated:
@@ -182,10 +182,16 @@ def _hits(
         rule = rules[i]
         if (rule.weight < 0) == dampers and rule.context.holds(line):
             m = _match(rule, text, possible[i], people)
-            if m is not None:
+            while m is not None:
                 if unless is None:
                     unless = vetoes(text)
-                found.append(_verdict(rule, m, text, unless.get(i, ()), people))
+                hit = _verdict(rule, m, text, unless.get(i, ()), people)
+                found.append(hit)
+                if dampers or rule.context.conditional:
+                    break
+                # Sentences are weighed one by one: "I will go through the updates. We will rename it."
+                end = _sentence_bounds(text, hit.position)[1]
+                m = _match(rule, text, possible[i], people, end) if end < len(text) else None
     return found
 
 
@@ -227,15 +233,19 @@ def evaluate(
     for hit in positive:
         if not hit.rule.context.conditional:
             by_sentence.setdefault(_sentence_bounds(body, hit.position), []).append(hit)
-    if by_sentence:
-        bounds = max(by_sentence, key=lambda b: (_noisy_or(by_sentence[b]), -b[0]))
-        chosen = {id(h) for h in by_sentence[bounds]}
-        hits = [replace(h, elsewhere=True) if h.counts and h not in whole_line and id(h) not in chosen else h for h in hits]
-    else:
-        bounds = _sentence_bounds(body, 0)
-    sentence = body[bounds[0] : bounds[1]]
-    # Negative rules: only now, and only in that sentence, are they worth looking for.
-    return hits + _hits(line, sentence, rules, gate.dampers(sentence), gate.vetoes, frozenset(), dampers=True)
+    if not by_sentence:
+        by_sentence[_sentence_bounds(body, 0)] = []
+    # Negative rules: only now, and only in the sentences that hold evidence, are they worth looking for.
+    damped = {b: _dampers(line, body[b[0] : b[1]], rules, gate) for b in by_sentence}
+    # The line is judged by its best sentence once damped: "I will go through the updates. We will rename it."
+    bounds = max(by_sentence, key=lambda b: (confidence(whole_line + by_sentence[b] + damped[b]), -b[0]))
+    chosen = {id(h) for h in by_sentence[bounds]}
+    hits = [replace(h, elsewhere=True) if h.counts and h not in whole_line and id(h) not in chosen else h for h in hits]
+    return hits + damped[bounds]
+
+
+def _dampers(line: Line, sentence: str, rules: tuple[Rule, ...], gate: Gate | _Ungated) -> list[Hit]:
+    return _hits(line, sentence, rules, gate.dampers(sentence), gate.vetoes, frozenset(), dampers=True)
 
 
 def _noisy_or(hits: list[Hit]) -> float:

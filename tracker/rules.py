@@ -173,19 +173,21 @@ class Rule:
     known_owner: bool | str = False  # True: halve the weight when the owner it names is nobody the
     # notes mention; "required": no hit then (for forms like "cfallin will", where only the name says person)
 
-    def first_match(self, text: str, only: Collection[int] | None = None) -> re.Match | None:
-        """The first pattern's match; ``only`` limits the try to these pattern indexes."""
+    def first_match(self, text: str, only: Collection[int] | None = None, pos: int = 0) -> re.Match | None:
+        """The first pattern's match from ``pos`` on; ``only`` limits the try to these pattern indexes."""
         patterns = self.patterns
         for index in range(len(patterns)) if only is None else sorted(only) if len(only) > 1 else only:
-            m = patterns[index].search(text)
+            m = patterns[index].search(text, pos)
             if m:
                 return m
         return None
 
-    def first_match_of(self, text: str, people: Collection[str], only: Collection[int] | None = None) -> re.Match | None:
+    def first_match_of(
+        self, text: str, people: Collection[str], only: Collection[int] | None = None, pos: int = 0
+    ) -> re.Match | None:
         """The first match whose ``owner`` is one of ``people`` (lower-cased): for ``known_owner = "required"``."""
         for index in range(len(self.patterns)) if only is None else sorted(only):
-            for m in self.patterns[index].finditer(text):
+            for m in self.patterns[index].finditer(text, pos):
                 owner = (m.groupdict().get("owner") or "").lower()
                 if owner in people or owner.split(" ")[0] in people:
                     return m
