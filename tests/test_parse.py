@@ -468,6 +468,13 @@ def test_a_line_that_runs_on_into_its_list_introduces_it(lead):
     assert not lines[3].introduces
 
 
+def test_a_topic_label_under_a_speakers_item_is_not_a_speaker():
+    text = "- ofelia: PCC updates; egraphs\n  - PCC: works for unit tests; a PR is up\n  - Kim: I can review it\n"
+    lines = lines_by_number(read_meeting(text, "x.md"))
+    assert (lines[2].speaker, lines[2].body) == ("ofelia", "PCC: works for unit tests; a PR is up")
+    assert lines[3].speaker == "Kim"
+
+
 def test_a_heading_ends_a_lead_in():
     meeting = read_meeting("Remaining:\n\n## Next\n\n- item\n", "x.md")
     assert lines_by_number(meeting)[5].lead_in is None

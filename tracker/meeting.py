@@ -56,6 +56,11 @@ def _plain_heading(text: str) -> str:
     return text.strip()
 
 
+def _names_topic(lead_in: str, label: str) -> bool:
+    """Whether the line above lists ``label`` as one of its topics (so "label:" below it is no speaker)."""
+    return re.search(r"(?<![\w@])" + re.escape(label) + r"(?!\w)(?!:)", lead_in, re.I) is not None
+
+
 def _override_of(text: str) -> str | None:
     if "<!--" not in text:  # most lines: skip the search
         return None
@@ -163,6 +168,9 @@ class _Walker:
             who, body = split_speaker(text, self.handles)
             if not who and self.attendees:
                 who, body = attendee_prefix(text, self._people())
+            if who and speaker and who != speaker and lead_in and _names_topic(lead_in, who):
+                # "- cfallin: PCC updates; egraphs" / "  - PCC: worked fine ...": a topic of the item above
+                who, body = None, text
             if who:
                 speaker = who
             if self.in_attendees and depth:
