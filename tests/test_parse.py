@@ -469,9 +469,9 @@ def test_a_line_that_runs_on_into_its_list_introduces_it(lead):
 
 
 def test_a_topic_label_under_a_speakers_item_is_not_a_speaker():
-    text = "- ofelia: PCC updates; egraphs\n  - PCC: works for unit tests; a PR is up\n  - Kim: I can review it\n"
+    text = "- Ofelia: PCC updates; egraphs\n  - PCC: works for unit tests; a PR is up\n  - Kim: I can review it\n"
     lines = lines_by_number(read_meeting(text, "x.md"))
-    assert (lines[2].speaker, lines[2].body) == ("ofelia", "PCC: works for unit tests; a PR is up")
+    assert (lines[2].speaker, lines[2].body) == ("Ofelia", "PCC: works for unit tests; a PR is up")
     assert lines[3].speaker == "Kim"
 
 
