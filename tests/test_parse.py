@@ -475,6 +475,12 @@ def test_a_topic_label_under_a_speakers_item_is_not_a_speaker():
     assert lines[3].speaker == "Kim"
 
 
+def test_a_name_alone_on_a_line_heads_the_list_below_it():
+    text = "## Updates\n\nNick:\n  * the cache directory clashes with the registry cache\n  * add a --no-cache flag\n"
+    lines = lines_by_number(read_meeting(text, "x.md"))
+    assert [lines[n].speaker for n in (4, 5)] == ["Nick", "Nick"]
+
+
 def test_a_heading_ends_a_lead_in():
     meeting = read_meeting("Remaining:\n\n## Next\n\n- item\n", "x.md")
     assert lines_by_number(meeting)[5].lead_in is None

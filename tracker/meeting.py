@@ -98,8 +98,9 @@ class _Walker:
                 last_text = self._paragraph(tok, depth, speaker, lead_in, block)
             elif kind == "list":
                 self._mark_lead_in(last_text)
+                owner = self._label_speaker(last_text) or speaker
                 for item in tok["children"]:
-                    self._item(item, depth + 1, speaker, last_text)
+                    self._item(item, depth + 1, owner, last_text)
             elif kind == "block_quote":
                 self.walk(tok["children"], depth, speaker, lead_in, "quote")
             elif kind == "table":
@@ -115,6 +116,13 @@ class _Walker:
         """The line just emitted leads the list after it when it ends with a colon or mid-sentence ("the plan is to")."""
         if text and (text.endswith(":") or _DANGLING.search(text)) and self.lines and self.lines[-1].text == text:
             self.lines[-1] = replace(self.lines[-1], introduces=True)
+
+    def _label_speaker(self, text: str | None) -> str | None:
+        """"Nick:" alone on a line heads Nick's list below it."""
+        last = self.lines[-1] if self.lines else None
+        if text and last is not None and last.text == text and last.speaker and not last.body:
+            return last.speaker
+        return None
 
     def _mark_lead_in_at(self, index: int) -> None:
         if not self.lines[index].introduces:
