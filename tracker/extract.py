@@ -215,11 +215,12 @@ def evaluate(
     can match at all; the others are not tried.
 
     Evidence is weighed per sentence: weak hints in two different sentences
-    of a long line ("we need X. ... I'd like Y") do not add up, and the line
-    is judged by its strongest sentence. Rules with context conditions (an
-    "Action items" section, a checkbox) speak for every sentence. Negative
-    rules only look at that sentence: "Merged the parser. Still need to port
-    the tests" is still a need.
+    of a long line ("we need X. ... I'd like Y") do not add up, a rule is
+    looked for in every sentence, and a rule's vetoes only look at the
+    sentence it matched in. Rules with context conditions (an "Action items"
+    section, a checkbox) speak for every sentence. Negative rules only look at
+    the sentence they judge: "Merged the parser. Still need to port the tests"
+    is still a need. The line is judged by its best sentence once damped.
     """
     body = line.body
     gate = gate or _Ungated(len(rules))
@@ -246,13 +247,6 @@ def evaluate(
 
 def _dampers(line: Line, sentence: str, rules: tuple[Rule, ...], gate: Gate | _Ungated) -> list[Hit]:
     return _hits(line, sentence, rules, gate.dampers(sentence), gate.vetoes, frozenset(), dampers=True)
-
-
-def _noisy_or(hits: list[Hit]) -> float:
-    miss = 1.0
-    for hit in hits:
-        miss *= 1.0 - hit.weight
-    return 1.0 - miss
 
 
 def confidence(hits: list[Hit]) -> float:
