@@ -145,7 +145,10 @@ class _Ungated:
     def candidates(self, text: str) -> dict[int, None]:
         return self.every
 
-    dampers = vetoes = candidates
+    dampers = candidates
+
+    def vetoes(self, text: str, rule: int) -> None:
+        return None
 
 
 def _hits(
@@ -153,21 +156,18 @@ def _hits(
     text: str,
     rules: tuple[Rule, ...],
     possible: Mapping[int, Collection[int] | None],
-    vetoes: Callable[[str], Mapping[int, Collection[int] | None]],
+    vetoes: Callable[[str, int], Collection[int] | None],
     people: frozenset[str],
     dampers: bool,
 ) -> list[Hit]:
     """The hits on ``text`` of the rules in ``possible``: the positive ones, or the dampers."""
     found = []
-    unless = None  # the veto patterns that could match: looked up once a rule matches
     for i in sorted(possible):
         rule = rules[i]
         if (rule.weight < 0) == dampers and rule.context.holds(line):
             m = rule.first_match(text, possible[i])
             if m is not None:
-                if unless is None:
-                    unless = vetoes(text)
-                found.append(_verdict(rule, m, text, unless.get(i, ()), people))
+                found.append(_verdict(rule, m, text, vetoes(text, i), people))
     return found
 
 
