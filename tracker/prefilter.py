@@ -462,6 +462,7 @@ def _lookup(literal: str) -> tuple[str | None, str | None]:
 
 # For an ASCII line, one C pass lower-cases it and blanks all but letters and digits: its words.
 _ASCII_WORDS = bytes((c | 0x20 if chr(c).isalpha() else c) if chr(c).isalnum() else 0x20 for c in range(256))
+_COMMON_MARKS = "’‘“”…–—\xa0"  # typographic quotes, dashes, ellipsis, no-break space: none is a word character
 
 
 class _Index:
@@ -535,17 +536,13 @@ class _Index:
         possible = dict(self.always)
         for gid in triggered:
             rule, index, rest, quick = self._gated[gid]
-            if rest and not _all_met(rest, words, folded) or quick is not None and not quick.search(text):
-                continue
-            possible[rule] = possible.get(rule, ()) + (index,)
+            for requirement in rest:
+                if not requirement.met(words, folded):
+                    break
+            else:
+                if quick is None or quick.search(text):
+                    possible[rule] = possible.get(rule, ()) + (index,)
         return possible
-
-
-def _all_met(requirements: tuple[_Requirement, ...], words: frozenset[str], folded: str) -> bool:
-    for requirement in requirements:
-        if not requirement.met(words, folded):
-            return False
-    return True
 
 
 def _read(text: str) -> tuple[str, frozenset[str]] | None:
@@ -555,6 +552,13 @@ def _read(text: str) -> tuple[str, frozenset[str]] | None:
     if _UNFOLDABLE_CHAR.search(text):
         return None
     folded = fold(text)
+    # Most other lines are ASCII but for a few punctuation marks: blanked, they leave the words as they were.
+    plain = folded
+    for mark in _COMMON_MARKS:
+        if mark in plain:
+            plain = plain.replace(mark, " ")
+    if plain.isascii():
+        return folded, frozenset(plain.encode().translate(_ASCII_WORDS).decode().split())
     return folded, frozenset(_WORD.findall(folded))
 
 
