@@ -22,6 +22,8 @@ AWKWARD = [
     "need-to-know: the fix is still pending review",
     "TODO(ana): write it up",
     "won't fix; wontfix; will-not-fix",
+    "“We’ll file an issue”\u00a0— Kim… we need to port it – soon",  # typographic marks the gate blanks
+    "Kim’ll write it up; Dana–Lee will open the PR",
 ]
 
 

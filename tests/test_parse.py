@@ -151,6 +151,36 @@ def test_loose_list_nested_deeper_than_20_loses_no_text():
     assert sum("level " in ln.text for ln in meeting.lines) == 30
 
 
+# Lines that start no block and no plain paragraph (punctuation, digits, indents) and indented code.
+_AWKWARD_BLOCKS = [
+    "(aside) one\n  two\n\n[link](x) three\n",
+    "1999 was a year\n2000 too\n\n[ref]: http://x\n",
+    "text\n    not code\n\n    code\n\tcode too\n\n  \t tabbed\n",
+    "text\n\n\ttab code\n\nafter\n\n  \tspaces and a tab\n",
+    "* item\n(more\n  - sub\n    \"quoted\"\n> quote\n> (x\n",
+    "**Bold**: said\n@user: too\n`code` here\n| a | b |\n|---|---|\n| 1 | 2 |\nafter\n",
+    "- a\n\n      indented in item\n- b\n# heading\n(x\n---\n",
+]
+
+
+@pytest.mark.parametrize("text", _AWKWARD_BLOCKS + [fixture_text(name) for name in ALL_FIXTURES])
+def test_blocks_are_mistunes_own(text):
+    """parse_blocks re-implements parts of mistune's loop for speed: its tokens must stay mistune's."""
+    import mistune
+    from mistune.core import BlockState
+    from mistune.plugins.table import table, table_in_list, table_in_quote
+
+    from tracker.markdown import parse_blocks
+
+    def without_lines(tokens):
+        return [{k: without_lines(v) if k == "children" else v for k, v in t.items() if k != "line"} for t in tokens]
+
+    state = BlockState()
+    state.process(text)
+    mistune.Markdown(plugins=[table, table_in_list, table_in_quote]).block.parse(state)
+    assert without_lines(parse_blocks(text)) == state.tokens
+
+
 def test_mixed_blocks_keep_line_numbers():
     text = "\n".join(
         [

@@ -81,6 +81,81 @@ class _LineParser(BlockParser):
         super().__init__()
         # (bullet, marker width) -> (next item pattern, list break pattern)
         self._item_patterns: dict[tuple[str, int], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        self._line_anchored: dict[tuple[str, ...], bool] = {}
+
+    def parse(self, state: BlockState, rules: list[str] | None = None) -> None:
+        """mistune's parse loop, with two shortcuts that leave its tokens as they were.
+
+        Only a line starting with a space or a tab can be indented code; and
+        when no block starts at the cursor, the next one is looked for at line
+        starts only (see _next_block).
+        """
+        if rules is None:
+            rules = self.rules
+        sc = self.compile_sc(rules)
+        indent_code = "indent_code" in rules
+        search = self._next_block if self._starts_lines(rules) else None
+        src = state.src
+
+        while state.cursor < state.cursor_max:
+            if indent_code and src[state.cursor] in " \t":
+                end_pos = self._parse_indent_code_fast(state)
+                if end_pos is not None:
+                    state.cursor = end_pos
+                    continue
+
+            m = sc.match(src, state.cursor)
+            if not m and self._parse_plain_paragraph(state, sc):
+                continue
+
+            if not m:
+                m = search(sc, src, state.cursor) if search else sc.search(src, state.cursor)
+            if not m:
+                break
+
+            end_pos = m.start()
+            if end_pos > state.cursor:
+                text = state.get_text(end_pos)
+                state.add_paragraph(text)
+                state.cursor = end_pos
+
+            end_pos2 = self.parse_method(m, state)
+            if end_pos2:
+                state.cursor = end_pos2
+            else:
+                end_pos3 = state.find_line_end()
+                text = state.get_text(end_pos3)
+                state.add_paragraph(text)
+                state.cursor = end_pos3
+
+        if state.cursor < state.cursor_max:
+            text = state.src[state.cursor :]
+            state.add_paragraph(text)
+            state.cursor = state.cursor_max
+
+    def _starts_lines(self, rules: list[str]) -> bool:
+        """Whether every rule's pattern starts with "^": a block then only starts at a line start."""
+        key = tuple(rules)
+        anchored = self._line_anchored.get(key)
+        if anchored is None:
+            anchored = self._line_anchored[key] = all(self.specification[name].lstrip("(").startswith("^") for name in rules)
+        return anchored
+
+    @staticmethod
+    def _next_block(sc: re.Pattern[str], src: str, pos: int) -> re.Match[str] | None:
+        """``sc.search(src, pos)`` for line-anchored rules that do not match at ``pos``.
+
+        The search would try the rules at every character of the paragraph
+        lines in between; "^" only matches after a newline, so trying each
+        line start finds the same match.
+        """
+        while True:
+            pos = src.find("\n", pos) + 1
+            if not pos:
+                return None
+            m = sc.match(src, pos)
+            if m:
+                return m
 
     def parse_method(self, m: Any, state: _LineState) -> int | None:  # type: ignore[override]
         saved = state.token_start

@@ -7,9 +7,14 @@ from dataclasses import dataclass, field
 KINDS = ("action", "need", "problem", "question")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
-    """One physical text line of a note, with the context the rules may test."""
+    """One physical text line of a note, with the context the rules may test.
+
+    Treated as immutable (the walker swaps a line for a ``replace``d copy) but
+    not frozen: a frozen dataclass sets every field through
+    ``object.__setattr__``, which made building lines a tenth of read_meeting.
+    """
 
     number: int  # 1-based, as stored in the file
     text: str  # without list marker, quote marker or checkbox; stripped

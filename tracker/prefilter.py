@@ -18,8 +18,8 @@ word ("miscompil") are looked for as substrings.
 
 Text is compared folded, lower-cased the way re's IGNORECASE compares
 characters, so a match, folded, holds one folded literal of each requirement.
-Positive rules, dampers and vetoes (``unless``) each have their own index:
-most lines need only the first.
+Positive rules, dampers and vetoes (``unless``, one index per rule) each have
+their own index: most lines need only the first.
 """
 
 from __future__ import annotations
@@ -423,19 +423,30 @@ def quick_pattern(pattern: re.Pattern) -> re.Pattern | None:
 # --- the gate ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class _Requirement:
     """A requirement checked after the first one held: one literal of it is in the line."""
 
-    words: frozenset[str]  # the whole words of its literals that have one
-    literals: tuple[tuple[str, str | None], ...]  # (whole word, substring to confirm or None)
-    substrings: tuple[str, ...]  # literals without a whole word
+    __slots__ = ("words", "confirm", "substrings")
+
+    def __init__(self, option: Strings) -> None:
+        looked_up = {_lookup(s) for s in option if whole_word(s)}
+        # Most literals are a whole word and nothing more: that word in the line meets the requirement.
+        self.words = frozenset(word for word, plain in looked_up if plain is None)
+        # The others hold a word and more ("will ", "we will"): the word first, then the text.
+        confirm: dict[str, list[str]] = {}
+        for word, plain in sorted((w, p) for w, p in looked_up if p is not None):
+            confirm.setdefault(word, []).append(plain)
+        self.confirm = {word: tuple(plains) for word, plains in confirm.items()}
+        self.substrings = tuple(sorted({s.replace(EDGE, "") for s in option if not whole_word(s)}))  # literals without a whole word
 
     def met(self, words: frozenset[str], folded: str) -> bool:
         if not self.words.isdisjoint(words):
-            for word, plain in self.literals:
-                if word in words and (plain is None or plain in folded):
-                    return True
+            return True
+        if self.confirm and not words.isdisjoint(self.confirm):
+            for word in words.intersection(self.confirm):
+                for plain in self.confirm[word]:
+                    if plain in folded:
+                        return True
         for substring in self.substrings:
             if substring in folded:
                 return True
@@ -451,6 +462,7 @@ def _lookup(literal: str) -> tuple[str | None, str | None]:
 
 # For an ASCII line, one C pass lower-cases it and blanks all but letters and digits: its words.
 _ASCII_WORDS = bytes((c | 0x20 if chr(c).isalpha() else c) if chr(c).isalnum() else 0x20 for c in range(256))
+_COMMON_MARKS = "’‘“”…–—\xa0"  # typographic quotes, dashes, ellipsis, no-break space: none is a word character
 
 
 class _Index:
@@ -471,11 +483,7 @@ class _Index:
             if not options:
                 always.setdefault(rule, []).append(index)
                 continue
-            rest = []
-            for option in options[1:]:
-                looked_up = sorted({_lookup(s) for s in option if whole_word(s)}, key=str)
-                substrings = tuple(sorted({s.replace(EDGE, "") for s in option if not whole_word(s)}))
-                rest.append(_Requirement(frozenset(w for w, _ in looked_up), tuple(looked_up), substrings))
+            rest = [_Requirement(option) for option in options[1:]]
             gated = len(self._gated)
             self._gated.append((rule, index, tuple(rest), quick_pattern(pattern)))
             for literal in options[0]:
@@ -502,10 +510,6 @@ class _Index:
             )
         self._scanned = [(plain, frozenset(ids)) for plain, ids in scanned.items()]
         self._primary = frozenset(self._by_word)
-        # Every word the gate looks at, of first requirements and of the others.
-        self._words = frozenset(by_word).union(
-            *(seconds for seconds in by_word.values()), *(r.words for _, _, rest, _ in self._gated for r in rest)
-        ) - {None}
 
     def possible(self, text: str, reading: tuple[str, frozenset[str]] | None) -> dict[int, tuple[int, ...]]:
         """The patterns that could match ``text``, read by ``_read`` (None: a text the gate cannot read)."""
@@ -532,17 +536,13 @@ class _Index:
         possible = dict(self.always)
         for gid in triggered:
             rule, index, rest, quick = self._gated[gid]
-            if rest and not _all_met(rest, words, folded) or quick is not None and not quick.search(text):
-                continue
-            possible[rule] = possible.get(rule, ()) + (index,)
+            for requirement in rest:
+                if not requirement.met(words, folded):
+                    break
+            else:
+                if quick is None or quick.search(text):
+                    possible[rule] = possible.get(rule, ()) + (index,)
         return possible
-
-
-def _all_met(requirements: tuple[_Requirement, ...], words: frozenset[str], folded: str) -> bool:
-    for requirement in requirements:
-        if not requirement.met(words, folded):
-            return False
-    return True
 
 
 def _read(text: str) -> tuple[str, frozenset[str]] | None:
@@ -552,6 +552,13 @@ def _read(text: str) -> tuple[str, frozenset[str]] | None:
     if _UNFOLDABLE_CHAR.search(text):
         return None
     folded = fold(text)
+    # Most other lines are ASCII but for a few punctuation marks: blanked, they leave the words as they were.
+    plain = folded
+    for mark in _COMMON_MARKS:
+        if mark in plain:
+            plain = plain.replace(mark, " ")
+    if plain.isascii():
+        return folded, frozenset(plain.encode().translate(_ASCII_WORDS).decode().split())
     return folded, frozenset(_WORD.findall(folded))
 
 
@@ -560,7 +567,8 @@ class Gate:
 
     Positive rules, dampers and vetoes (``unless``) are looked up apart: a line
     needs its dampers only once a positive rule counts, and then only in one
-    sentence; vetoes only for the rules that matched.
+    sentence; vetoes only for the rules that matched, so each rule's vetoes
+    have an index of their own.
     """
 
     def __init__(
@@ -571,7 +579,10 @@ class Gate:
     ) -> None:
         self._positive = _Index([p for p in patterns if p[0] not in dampers])
         self._dampers = _Index([p for p in patterns if p[0] in dampers])
-        self._vetoes = _Index(list(unless))
+        by_rule: dict[int, list[tuple[int, int, re.Pattern]]] = {}
+        for veto in unless:
+            by_rule.setdefault(veto[0], []).append(veto)
+        self._vetoes = {rule: _Index(vetoes) for rule, vetoes in by_rule.items()}
         self._last: tuple[str | None, tuple[str, frozenset[str]] | None] = (None, None)
 
     def candidates(self, text: str) -> dict[int, tuple[int, ...]]:
@@ -582,9 +593,10 @@ class Gate:
         """The dampers' (negative rules') patterns that could match ``text``."""
         return self._dampers.possible(text, self._read(text))
 
-    def vetoes(self, text: str) -> dict[int, tuple[int, ...]]:
-        """The ``unless`` patterns that could match ``text``."""
-        return self._vetoes.possible(text, self._read(text))
+    def vetoes(self, text: str, rule: int) -> tuple[int, ...]:
+        """The indexes of rule ``rule``'s ``unless`` patterns that could match ``text``."""
+        index = self._vetoes.get(rule)
+        return () if index is None else index.possible(text, self._read(text)).get(rule, ())
 
     def _read(self, text: str) -> tuple[str, frozenset[str]] | None:
         # A matched line is read again for its vetoes and dampers: keep the last reading.

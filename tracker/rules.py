@@ -110,6 +110,8 @@ class Context:
         # The plain comparisons first: most lines fail one of them.
         if self.checkbox is not None and line.checkbox != self.checkbox:
             return False
+        if self.lead_in is not None and not line.lead_in:
+            return False  # no lead-in, nothing to match
         if self.block is not None and line.block not in self.block:
             return False
         if self.first_line is not None and line.starts_block != self.first_line:
@@ -126,8 +128,8 @@ class Context:
             return False
         if self._by_section and not self._section_ok(line.section):
             return False
-        if self.lead_in is not None and not (line.lead_in and self._lead_in_ok(_lead_ins(line))):
-            return False  # no lead-in, nothing to match
+        if self.lead_in is not None and not self._lead_in_ok(_lead_ins(line)):
+            return False
         if self.paragraph_ends is not None and not self.paragraph_ends.search(line.paragraph_end or line.text):
             return False
         return True
