@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable, Collection, Mapping
 
 from .model import FollowUp, Line, Meeting
@@ -96,12 +98,21 @@ def _clean_owner(name: str | None) -> str | None:
 
 
 def _sentence_bounds(body: str, position: int) -> tuple[int, int]:
-    start = 0
+    """The sentence of ``body`` that holds ``position``, as (start, end)."""
+    ends, starts = _sentence_breaks(body)
+    i = bisect_left(ends, position)
+    return starts[i], ends[i]
+
+
+@lru_cache(maxsize=256)
+def _sentence_breaks(body: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    # A matched line is asked for its sentences once per hit: split it once.
+    ends, starts = [], [0]
     for m in _SENTENCE_END.finditer(body):
-        if m.start() >= position:
-            return start, m.start()
-        start = m.end()
-    return start, len(body)
+        ends.append(m.start())
+        starts.append(m.end())
+    ends.append(len(body))
+    return tuple(ends), tuple(starts)
 
 
 def known_people(meeting: Meeting) -> frozenset[str]:
@@ -121,9 +132,9 @@ def _verdict(rule: Rule, m: re.Match, text: str, unless: Collection[int] | None,
     # The match's last character places it in its sentence: a pattern may
     # start on the punctuation that ends the sentence before (". Need to").
     position = max(m.start(), m.end() - 1)
-    if rule.context.conditional or rule.weight < 0:
+    if rule.context.conditional or rule.weight < 0 or (unless is not None and not unless):
         # A rule with context speaks for the whole line, and so do its vetoes;
-        # a damper is only ever shown the sentence it judges.
+        # a damper is only ever shown the sentence it judges (and no veto can match: nothing to cut).
         veto = rule.veto(text, unless)
     else:
         # "Will find the links. Does that make sense?": a question in another sentence vetoes nothing.

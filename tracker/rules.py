@@ -47,6 +47,7 @@ from .model import KINDS, Line
 from .prefilter import Gate
 
 _RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive", "known_owner"}
+_TOKEN = re.compile(r"[\w-]+")  # what an ``owner`` group can be: a name or a login
 _CONTEXT_KEYS = {"section", "not_section", "heading", "not_heading", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "speaker_prefix", "block", "paragraph_ends"}
 
 
@@ -185,9 +186,11 @@ class Rule:
         return None
 
     def first_match_of(
-        self, text: str, people: Collection[str], only: Collection[int] | None = None, pos: int = 0
+        self, text: str, people: frozenset[str], only: Collection[int] | None = None, pos: int = 0
     ) -> re.Match | None:
         """The first match whose ``owner`` is one of ``people`` (lower-cased): for ``known_owner = "required"``."""
+        if people.isdisjoint(_TOKEN.findall(text.lower())):
+            return None  # most lines name none of the meeting's people: nothing to look for
         for index in range(len(self.patterns)) if only is None else sorted(only):
             for m in self.patterns[index].finditer(text, pos):
                 owner = (m.groupdict().get("owner") or "").lower()
