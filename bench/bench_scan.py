@@ -11,8 +11,10 @@ Times, in one process and one run:
   (c) the CLI end to end: ``track scan --format jsonl DIR > /dev/null`` in a
       subprocess (start-up, file reading and JSON output included).
 
-Every file is read once, up front, so (a) and (b) measure no I/O. Each
-measurement runs --repeat times (default 3) and the best time is reported.
+Every file is read once, up front, so (a) and (b) measure no I/O. (a) and (b)
+run in --repeat rounds (default 3), each round (a) then (b), so that both see
+the same load on a shared machine; the best time of each is reported, and the
+median of the rounds' own ratios beside it as a check on noise.
 The target is (b)/(a) <= 2.0. Peak memory: tracemalloc's peak over one extra,
 untimed pipeline pass (tracemalloc slows Python down, so it never runs during a
 timed pass), and ru_maxrss of this process and of the CLI subprocess.
@@ -35,6 +37,7 @@ import os
 import resource
 import shutil
 import subprocess
+import statistics
 import sys
 import time
 import tracemalloc
@@ -166,10 +169,15 @@ def main(argv: list[str] | None = None) -> int:
     chars = sum(len(t) for t in texts)
     lines = sum(t.count("\n") + (not t.endswith("\n")) for t in texts if t)
 
-    print(f"(a) mistune alone, {args.repeat} runs ...", file=sys.stderr)
-    mistune_s, _ = best_of(args.repeat, lambda: parse_with_mistune(texts))
-    print(f"(b) scan pipeline, {args.repeat} runs ...", file=sys.stderr)
-    pipeline_s, found = best_of(args.repeat, lambda: run_pipeline(notes))
+    rounds = []
+    for n in range(1, args.repeat + 1):
+        print(f"round {n} of {args.repeat}: (a) mistune alone, then (b) the scan pipeline ...", file=sys.stderr)
+        a_s, _ = best_of(1, lambda: parse_with_mistune(texts))
+        b_s, found = best_of(1, lambda: run_pipeline(notes))
+        rounds.append((a_s, b_s))
+    mistune_s = min(a for a, _ in rounds)
+    pipeline_s = min(b for _, b in rounds)
+    round_ratios = sorted(b / a for a, b in rounds)
 
     print("    one more pipeline pass under tracemalloc ...", file=sys.stderr)
     gc.collect()
@@ -197,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         note = "" if cli["status"] == 0 else f"  (track exited {cli['status']})"
         print(f"(c) track scan CLI {cli['seconds']:8.3f} s   best of {args.repeat}  (subprocess, --format jsonl > /dev/null){note}")
     print(f"ratio (b)/(a)      {ratio:8.2f}     target <= {TARGET_RATIO:.1f}: {'met' if within else 'MISSED'}")
+    print(f"                   {statistics.median(round_ratios):8.2f}     median of the rounds' ratios "
+          f"({', '.join(f'{r:.2f}' for r in round_ratios)})")
     print(f"peak memory        {traced_peak / 2**20:8.1f} MiB tracemalloc peak of one pipeline pass")
     print(f"                   {max_rss_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss):8.1f} MiB ru_maxrss of this process")
     if cli is not None:
