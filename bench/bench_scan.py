@@ -70,16 +70,12 @@ def load_corpus(corpus: Path) -> list[tuple[str, str]]:
     return notes
 
 
-def best_of(repeat: int, func) -> tuple[float, object]:
-    """The fastest of ``repeat`` runs of ``func()``, and the last run's result."""
-    best = float("inf")
-    result = None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+def timed(func) -> tuple[float, object]:
+    """Seconds for one run of ``func()`` (after a collection, so no earlier garbage is paid for), and its result."""
+    gc.collect()
+    start = time.perf_counter()
+    result = func()
+    return time.perf_counter() - start, result
 
 
 def parse_with_mistune(texts: list[str]) -> int:
@@ -172,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     rounds = []
     for n in range(1, args.repeat + 1):
         print(f"round {n} of {args.repeat}: (a) mistune alone, then (b) the scan pipeline ...", file=sys.stderr)
-        a_s, _ = best_of(1, lambda: parse_with_mistune(texts))
-        b_s, found = best_of(1, lambda: run_pipeline(notes))
+        a_s, _ = timed(lambda: parse_with_mistune(texts))
+        b_s, found = timed(lambda: run_pipeline(notes))
         rounds.append((a_s, b_s))
     mistune_s = min(a for a, _ in rounds)
     pipeline_s = min(b for _, b in rounds)

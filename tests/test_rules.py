@@ -4,7 +4,7 @@ Every ``examples.match`` entry of every built-in rule must make that rule
 count (matched, not vetoed, context holding) on the example's line, and every
 ``examples.no_match`` entry must not. A string example is a one-line note; a
 table example ``{note, line}`` is a small note checked on line ``line``
-(default: its last non-blank line). Notes go through ``read_meeting``, so a
+(default: its last text line). Notes go through ``read_meeting``, so a
 speaker prefix is split off just as in a real scan.
 
 Negative (dampening) rules are only evaluated on the sentence that holds the
@@ -20,8 +20,8 @@ import json
 import pytest
 
 from conftest import run_track
-from tracker.extract import evaluate, known_people
-from tracker.meeting import read_meeting
+from tracker.examples import example_in_context
+from tracker.extract import evaluate
 from tracker.rules import load_rules, parse_rule
 
 RULESET, PROBLEMS = load_rules([])
@@ -33,21 +33,8 @@ PROBE = parse_rule(
 )
 
 
-def example_line(example):
-    """The Line an example is about."""
-    note = example if isinstance(example, str) else example["note"]
-    meeting = read_meeting(note, "example.md")
-    number = None if isinstance(example, str) else example.get("line")
-    if number is None:
-        number = max(i for i, raw in enumerate(note.split("\n"), 1) if raw.strip())
-    matches = [line for line in meeting.lines if line.number == number]
-    assert matches, f"line {number} of the example is not a text line: {note!r}"
-    return matches[0]
-
-
 def rule_counts(rule, example) -> tuple[bool, list]:
-    line = example_line(example)
-    people = known_people(read_meeting(example if isinstance(example, str) else example["note"], "example.md"))
+    line, people = example_in_context(example)
     rules = (rule,) if rule.weight >= 0 else POSITIVE + (PROBE, rule)
     hits = [hit for hit in evaluate(line, rules, people=people) if hit.rule is rule]
     return any(hit.counts for hit in hits), hits
@@ -123,7 +110,7 @@ def test_runner_catches_a_wrong_example():
 
 
 def test_dampener_lowers_a_positive_hit_in_the_same_sentence():
-    line = example_line("We still need to port the tests, thanks to Kim for the patch.")
+    line, _ = example_in_context("We still need to port the tests, thanks to Kim for the patch.")
     hits = evaluate(line, RULESET.active)
     negative = [h for h in hits if h.rule.weight < 0 and h.counts]
     positive = [h for h in hits if h.rule.weight >= 0 and h.counts]

@@ -474,6 +474,15 @@ def test_dampeners_and_title_use_the_sentence_that_holds_the_commitment():
     assert items[0]["owner"] == "Sam"
 
 
+def test_each_sentence_is_weighed_with_its_own_dampers_and_vetoes():
+    # The narration in the first sentence damps only that sentence; the commitment after it still counts.
+    _, items = scan_json(["-"], input="Kim: I will go through the slides now. We will rename the flag to --fast.\n")
+    assert [(i["title"], i["owner"]) for i in items] == [("We will rename the flag to --fast", "Kim")]
+    # A question in the next sentence does not veto the commitment before it.
+    _, items = scan_json(["-"], input="Kim: sketching it now. Will post the links to the sketches. Does that make sense?\n")
+    assert [i["title"] for i in items] == ["Will post the links to the sketches"]
+
+
 # --- thresholds ------------------------------------------------------------------------
 
 

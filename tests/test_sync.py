@@ -430,11 +430,17 @@ def test_github_enterprise_endpoints(tmp_path):
         assert f"https://ghe.example.com/acme/notes/blob/{ws.ref}/" in body
 
 
+def actions_file(ws, variable: str, name: str):
+    """Point the Actions environment file ``variable`` at a fresh file, as a runner does."""
+    path = ws.root / name
+    ws.env[variable] = str(path)
+    return path
+
+
 def test_step_summary_is_written_in_actions(tmp_path):
     with workspace(tmp_path) as ws:
         ws.write(NOTE, NOTE_TEXT)
-        summary = tmp_path / "summary.md"
-        ws.env["GITHUB_STEP_SUMMARY"] = str(summary)
+        summary = actions_file(ws, "GITHUB_STEP_SUMMARY", "summary.md")
         synced(ws)
         text = summary.read_text()
         assert text.startswith("## track sync: acme/notes") and "| created | [#1](https://github.com/acme/notes/issues/1)" in text
@@ -570,12 +576,11 @@ def test_with_start_set_an_undated_meeting_is_not_filed(tmp_path):
 def test_step_outputs_for_the_action(tmp_path):
     with workspace(tmp_path) as ws:
         ws.write(NOTE, NOTE_TEXT)
-        outputs = tmp_path / "outputs.txt"
-        ws.env["GITHUB_OUTPUT"] = str(outputs)
+        outputs = actions_file(ws, "GITHUB_OUTPUT", "outputs.txt")
         synced(ws)
         assert outputs.read_text() == "created=4\nupdated=0\ncommented=0\nclosed=0\nskipped=0\n"
         outputs.write_text("")
-        ws.env["GITHUB_STEP_SUMMARY"] = str(tmp_path / "summary.md")
+        actions_file(ws, "GITHUB_STEP_SUMMARY", "summary.md")
         synced(ws)
         assert outputs.read_text() == "created=0\nupdated=0\ncommented=0\nclosed=0\nskipped=0\n"
         assert "The issues already match the notes: nothing was written." in (tmp_path / "summary.md").read_text()
