@@ -331,6 +331,9 @@ def test_id_does_not_depend_on_the_threshold():
         ("nodejs_minutes.md", "Take this back to the issue", None, "question"),
         ("nodejs_minutes.md", "Leave on agenda until the survey closes", None, "question"),
         ("nodejs_minutes.md", "sam will prototype the vote counter", "sam", "action"),
+        ("nodejs_minutes.md", "The TSC should review the release checklist", None, "need"),
+        ("nodejs_minutes.md", "Lee is drafting a short upgrade guide", "Lee", "action"),
+        ("nodejs_minutes.md", "Let's file an issue and find an owner", "sam", "action"),
     ],
 )
 def test_follow_up_found_with_owner_and_kind(name, needle, owner, kind):
@@ -458,7 +461,7 @@ def test_issue_per_section_minutes_skip_agenda_titles_and_settled_topics():
     text = fixture_text("nodejs_minutes.md")
     items = by_line(scan_fixture("nodejs_minutes.md"))
     for needle in ("Investigate moving the version switcher into the foundation", "[#96]", "Revise the membership",
-                   "No new discussion in the issue"):
+                   "No new discussion in the issue", "will unlock a faster backend"):
         assert line_of(text, needle) not in items, needle
 
 
