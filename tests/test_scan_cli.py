@@ -333,7 +333,7 @@ def test_id_does_not_depend_on_the_threshold():
         ("nodejs_minutes.md", "sam will prototype the vote counter", "sam", "action"),
         ("nodejs_minutes.md", "The TSC should review the release checklist", None, "need"),
         ("nodejs_minutes.md", "Lee is drafting a short upgrade guide", "Lee", "action"),
-        ("nodejs_minutes.md", "Let's file an issue and find an owner", "sam", "action"),
+        ("nodejs_minutes.md", "Let's document who runs it and when", "sam", "action"),
     ],
 )
 def test_follow_up_found_with_owner_and_kind(name, needle, owner, kind):
