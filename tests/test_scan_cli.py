@@ -372,6 +372,18 @@ def test_wrapped_follow_up_spans_its_continuation_lines():
     assert item["section"][-1] == "Pooling allocator"
 
 
+@pytest.mark.parametrize("wrapped", ["`try_call` in the new ABI.", "(and its tests) before the release.", "2 more backends."])
+def test_a_sentence_wraps_onto_a_line_that_starts_with_code_a_bracket_or_a_digit(wrapped):
+    note = f"- cfallin: conclusion: we need to port\n  {wrapped}\n- Next: the venue. Kim checks it\n  Friday.\n"
+    _, items = scan_json(["-"], input=note)
+    assert [(item["line"], item["end_line"]) for item in items] == [(1, 2)]
+
+
+def test_a_capitalised_line_starts_a_new_sentence():
+    _, items = scan_json(["-"], input="- Ravi: we need to port the tests\n  Then the docs are fine as they are.\n")
+    assert [(item["line"], item["end_line"]) for item in items] == [(1, 1)]
+
+
 def test_problem_found_in_a_bare_line():
     _, items = scan_json(["-"], input="There's currently an unexplained segfault.\n")
     assert [(item["kind"], item["title"]) for item in items] == [("problem", "There's currently an unexplained segfault")]

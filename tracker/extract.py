@@ -366,13 +366,17 @@ def candidates(meeting: Meeting, ruleset: RuleSet, people: frozenset[str] | None
 
 
 def _continues(line: Line, after: Line, cand: Candidate) -> bool:
-    """Whether ``line`` carries on the sentence of the soft-wrapped line ``after``."""
+    """Whether ``line`` carries on the sentence of the soft-wrapped line ``after``.
+
+    A capital starts a new sentence; code, a bracket or a digit ("`try_call`",
+    "(and its tests)") carries the old one on, like a lower-case word.
+    """
     return (
         not line.starts_block
         and line.block == cand.line.block
         and line.body == line.text  # no speaker prefix of its own
         and line.speaker == cand.line.speaker
-        and line.text[:1].islower()
+        and not line.text[:1].isupper()
         and not _TERMINAL.search(after.text)
     )
 
