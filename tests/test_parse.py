@@ -563,6 +563,20 @@ def test_attendees_without_logins():
     assert meeting.logins == ()
 
 
+def test_attendees_from_a_table():
+    text = (
+        "# Sync\n\n## Attendees\n\n| Attendee | Affiliation |\n|---|---|\n| Tomasz Ros | Acme |\n| Victor |  |\n\n"
+        "## Next steps\n\nTomasz to address the review comments on the release PR.\n"
+    )
+    meeting = read_meeting(text, "notes/2025/sync-07-23.md")
+    assert meeting.attendees == ("Tomasz Ros", "Victor")
+
+
+def test_a_table_outside_the_attendees_section_lists_nobody():
+    meeting = read_meeting("# Sync\n\n| Item | Owner |\n|---|---|\n| release | Kim |\n", "x.md")
+    assert meeting.attendees == ()
+
+
 # --- overrides ---------------------------------------------------------------------
 
 

@@ -361,6 +361,15 @@ def test_owner_forms(note, owner):
     assert items[0]["owner"] == owner
 
 
+def test_owner_of_an_assignment_is_an_attendee_from_an_attendee_table():
+    note = (
+        "# Sync\n\n## Attendees\n\n| Attendee | Affiliation |\n|---|---|\n| Tomasz Ros | Acme |\n\n"
+        "## Next steps\n\nTomasz to address the review comments on the release PR.\n"
+    )
+    _, items = scan_json(["-"], input=note)
+    assert [(item["line"], item["owner"]) for item in items] == [(11, "Tomasz")]
+
+
 def test_wrapped_follow_up_spans_its_continuation_lines():
     text = fixture_text("paragraph_speakers.md")
     item = found_at("paragraph_speakers.md", "Jo: There's currently an unexplained crash")

@@ -242,6 +242,8 @@ class _Walker:
         for index, cells in enumerate(rows):
             text = " | ".join(c["text"].strip() for c in cells)
             number = tok["line"] + (index + 1 if index else 0)  # row 2 is the separator
+            if self.in_attendees and index and cells and cells[0]["text"].strip():
+                self._attendee(cells[0]["text"].strip())  # "| Attendee | Affiliation |": a name per row
             self.lines.append(
                 Line(number, text, text, self.section, speaker, depth, block="table",
                      starts_block=True, override="ignore" if silenced else None)
