@@ -43,6 +43,7 @@ NOT_NAMES = frozenset(
     tty wasi napi n-api node-api win linux macos ci chore feat fix refactor perf style
     revert release http2 assert console child_process perf_hooks trace_events
     charter email lts history features verifier refine infra commit milestone alternatives
+    planning working looking trying going hoping thinking waiting starting continuing investigating
     naming regalloc soon recall all eventually exceptions egraphs verification optimization
     debugging testing fuzzing refactoring clarification background aside nit nits todo
     times dates venue hotel hotels travel dinner lunch breakfast schedule timeline deadline
