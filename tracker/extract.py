@@ -140,10 +140,14 @@ def _verdict(rule: Rule, m: re.Match, text: str, unless: Collection[int] | None,
         # "Will find the links. Does that make sense?": a question in another sentence vetoes nothing.
         start, end = _sentence_bounds(text, position)
         veto = rule.veto(text[start:end], unless)
-    owner = _clean_owner(m.groupdict().get("owner"))
+    named = m.groupdict().get("owner")
+    owner = _clean_owner(named)
     weight = rule.weight
     vetoed_by = veto.group(0) if veto else None
-    if rule.known_owner == "required" and not (owner and _known(owner, people)):
+    if rule.known_owner and named and owner is None:
+        # "Planning to add ...", "Summary will ...": the word the form takes for a person is none.
+        vetoed_by = vetoed_by or f"{named.strip()}: not a person's name"
+    elif rule.known_owner == "required" and not (owner and _known(owner, people)):
         # "parser will", "we to": only the notes' own people make this form an assignment.
         vetoed_by = vetoed_by or f"{m.groupdict().get('owner') or m.group(0)}: not a known attendee or speaker"
     elif rule.known_owner and owner and people and not _known(owner, people):
