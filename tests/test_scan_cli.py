@@ -389,6 +389,13 @@ def test_a_sentence_wraps_onto_a_line_that_starts_with_code_a_bracket_or_a_digit
     assert [(item["line"], item["end_line"]) for item in items] == [(1, 2)]
 
 
+def test_a_follow_up_split_by_a_soft_wrap_is_found():
+    note = "- SC: aarch64 is complete in the new backend as of this week; next thing\n  is to write a blog post\n"
+    _, items = scan_json(["-"], input=note)
+    assert [(item["line"], item["end_line"], item["owner"]) for item in items] == [(1, 2, "SC")]
+    assert items[0]["title"] == "Next thing is to write a blog post"
+
+
 def test_a_capitalised_line_starts_a_new_sentence():
     _, items = scan_json(["-"], input="- Ravi: we need to port the tests\n  Then the docs are fine as they are.\n")
     assert [(item["line"], item["end_line"]) for item in items] == [(1, 1)]

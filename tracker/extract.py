@@ -357,16 +357,61 @@ def candidates(meeting: Meeting, ruleset: RuleSet, people: frozenset[str] | None
     gate = ruleset.gate
     people = known_people(meeting) if people is None else people
     out = []
-    for line in meeting.lines:
+    lines = meeting.lines
+    for index, line in enumerate(lines):
         if line.override == "ignore" or line.block == "heading" or not line.body:
             continue
         hits = evaluate(line, rules, gate, people)
         score = confidence(hits) if hits else 0.0
+        after = lines[index + 1] if index + 1 < len(lines) else None
+        if after is not None and _wraps(line, after):
+            hits, score = _across_the_wrap(line, after, hits, score, rules, gate, people)
         if line.override == "follow-up":
             score = 1.0
         if score > 0:
             out.append(Candidate(line, tuple(hits), score))
     return out
+
+
+_SEAM = 25  # characters either side of a wrap that a match across it is looked for in
+
+
+def _wraps(line: Line, after: Line) -> bool:
+    """Whether the sentence of ``line`` carries on onto the soft-wrapped line ``after``."""
+    return (
+        after.number == line.number + 1
+        and not after.starts_block
+        and after.block == line.block
+        and after.body == after.text
+        and after.speaker == line.speaker
+        and after.override != "ignore"
+        and not after.text[:1].isupper()
+        and not _TERMINAL.search(line.text)
+    )
+
+
+def _across_the_wrap(
+    line: Line, after: Line, hits: list[Hit], score: float, rules: tuple[Rule, ...], gate: Gate, people: frozenset[str]
+) -> tuple[list[Hit], float]:
+    """The hits of ``line`` read on into the line it wraps onto: "next thing / is to write a blog post".
+
+    Only a match that starts on ``line`` and crosses the wrap is new; what lies
+    wholly on the next line is that line's own.
+    """
+    seam = len(line.body)
+    # Most wraps hold no words any rule looks for: ruled out on the few words either side of the wrap,
+    # then on the patterns those words allow; only a match across the wrap is worth a full reading.
+    around = f"{line.body[-_SEAM:]} {after.text[:_SEAM]}"
+    if not isinstance(gate, Gate) or not gate.gated(around):
+        return hits, score
+    joined_line = replace(line, body=f"{line.body} {after.text}")
+    tried = _hits(joined_line, joined_line.body, rules, gate.candidates(around), gate.vetoes, people, dampers=False)
+    if not any(h.counts and h.matched and h.position >= seam > h.position - len(h.matched) for h in tried):
+        return hits, score
+    joined = evaluate(joined_line, rules, gate, people)
+    kept = [h for h in joined if h.matched is None or h.position - len(h.matched) < seam]
+    joined_score = confidence(kept)
+    return (kept, joined_score) if joined_score > score else (hits, score)
 
 
 def _continues(line: Line, after: Line, cand: Candidate) -> bool:
@@ -470,7 +515,8 @@ def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_
             continue  # counted for the ids; no title needed
         offset = sum(len(line.body) + 1 for line in span[: span.index(cand.line)])
         best = max(cand.counting, key=lambda h: h.weight, default=None)
-        sentence = _sentence(text, offset + (best.position if best else 0))
+        # A match read across the wrap may end on a line another follow-up claimed: stay in the text.
+        sentence = _sentence(text, min(offset + (best.position if best else 0), len(text)))
         title = make_title(sentence) or make_title(text) or f"Follow-up from {meeting.title}"[:TITLE_LIMIT]
         labels = sorted({label for h in cand.counting for label in h.rule.labels})
         out.append(

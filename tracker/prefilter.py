@@ -589,6 +589,10 @@ class Gate:
         """The positive rules' patterns that could match ``text``."""
         return self._positive.possible(text, self._read(text))
 
+    def gated(self, text: str) -> bool:
+        """Whether any positive pattern that needs words of its own (not only a context) could match ``text``."""
+        return self._positive.possible(text, _read(text)) != self._positive.always
+
     def dampers(self, text: str) -> dict[int, tuple[int, ...]]:
         """The dampers' (negative rules') patterns that could match ``text``."""
         return self._dampers.possible(text, self._read(text))
