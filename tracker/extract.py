@@ -199,7 +199,9 @@ def _hits(
     found = []
     for i in sorted(possible):
         rule = rules[i]
-        if (rule.weight < 0) == dampers and rule.context.holds(line):
+        context = rule.context
+        # Most rules hold anywhere: no call to ask.
+        if (rule.weight < 0) == dampers and (not context.conditional or context.holds(line)):
             m = _match(rule, text, possible[i], people)
             if m is None:
                 continue
@@ -364,7 +366,8 @@ def candidates(meeting: Meeting, ruleset: RuleSet, people: frozenset[str] | None
         hits = evaluate(line, rules, gate, people)
         score = confidence(hits) if hits else 0.0
         after = lines[index + 1] if index + 1 < len(lines) else None
-        if after is not None and _wraps(line, after):
+        # A line filed on its own is not read on: the wrap could only raise a score already high enough.
+        if score < DEFAULT_MIN_CONFIDENCE and after is not None and _wraps(line, after):
             hits, score = _across_the_wrap(line, after, hits, score, rules, gate, people)
         if line.override == "follow-up":
             score = 1.0
@@ -373,6 +376,7 @@ def candidates(meeting: Meeting, ruleset: RuleSet, people: frozenset[str] | None
     return out
 
 
+_REACH = 80  # how far before a wrap a match across it may start
 _SEAM = 25  # characters either side of a wrap that a match across it is looked for in
 
 
@@ -401,17 +405,38 @@ def _across_the_wrap(
     seam = len(line.body)
     # Most wraps hold no words any rule looks for: ruled out on the few words either side of the wrap,
     # then on the patterns those words allow; only a match across the wrap is worth a full reading.
-    around = f"{line.body[-_SEAM:]} {after.text[:_SEAM]}"
-    if not isinstance(gate, Gate) or not gate.gated(around):
+    if not isinstance(gate, Gate):
         return hits, score
-    joined_line = replace(line, body=f"{line.body} {after.text}")
-    tried = _hits(joined_line, joined_line.body, rules, gate.candidates(around), gate.vetoes, people, dampers=False)
-    if not any(h.counts and h.matched and h.position >= seam > h.position - len(h.matched) for h in tried):
+    possible = gate.gated(f"{line.body[-_SEAM:]} {after.text[:_SEAM]}")
+    text = f"{line.body} {after.text}"
+    if not possible or not _crosses(line, text, seam, rules, possible, people):
         return hits, score
-    joined = evaluate(joined_line, rules, gate, people)
+    joined = evaluate(replace(line, body=text), rules, gate, people)
     kept = [h for h in joined if h.matched is None or h.position - len(h.matched) < seam]
     joined_score = confidence(kept)
     return (kept, joined_score) if joined_score > score else (hits, score)
+
+
+def _crosses(
+    line: Line, text: str, seam: int, rules: tuple[Rule, ...], possible: Mapping[int, Collection[int]], people: frozenset[str]
+) -> bool:
+    """Whether a positive rule matches ``text``, the line read on past its wrap, across ``seam``
+    (vetoes aside: this only says whether to look).
+
+    The search starts a little before the seam (``^`` and look-behinds still
+    see the whole line): a match that starts further back is one the line
+    alone already had its chance at.
+    """
+    for i, only in possible.items():
+        rule = rules[i]
+        if rule.weight < 0 or not (not rule.context.conditional or rule.context.holds(line)):
+            continue
+        m = _match(rule, text, only, people, max(0, seam - _REACH))
+        while m is not None and m.end() <= seam:
+            m = _match(rule, text, only, people, m.end() if m.end() > m.start() else m.end() + 1)
+        if m is not None and m.start() < seam:
+            return True
+    return False
 
 
 def _continues(line: Line, after: Line, cand: Candidate) -> bool:

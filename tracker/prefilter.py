@@ -426,7 +426,7 @@ def quick_pattern(pattern: re.Pattern) -> re.Pattern | None:
 class _Requirement:
     """A requirement checked after the first one held: one literal of it is in the line."""
 
-    __slots__ = ("words", "confirm", "substrings")
+    __slots__ = ("words", "confirm", "substrings", "vocabulary")
 
     def __init__(self, option: Strings) -> None:
         looked_up = {_lookup(s) for s in option if whole_word(s)}
@@ -438,6 +438,7 @@ class _Requirement:
             confirm.setdefault(word, []).append(plain)
         self.confirm = {word: tuple(plains) for word, plains in confirm.items()}
         self.substrings = tuple(sorted({s.replace(EDGE, "") for s in option if not whole_word(s)}))  # literals without a whole word
+        self.vocabulary = self.words.union(self.confirm)
 
     def met(self, words: frozenset[str], folded: str) -> bool:
         if not self.words.isdisjoint(words):
@@ -510,6 +511,11 @@ class _Index:
             )
         self._scanned = [(plain, frozenset(ids)) for plain, ids in scanned.items()]
         self._primary = frozenset(self._by_word)
+        # Every word a lookup here may ask a line for: the rest of a line's words are never needed.
+        self.vocabulary = self._primary.union(
+            *(seconds for *_, seconds in self._by_word.values()),
+            *(requirement.vocabulary for _, _, rest, _ in self._gated for requirement in rest),
+        )
 
     def possible(self, text: str, reading: tuple[str, frozenset[str]] | None) -> dict[int, tuple[int, ...]]:
         """The patterns that could match ``text``, read by ``_read`` (None: a text the gate cannot read)."""
@@ -545,10 +551,15 @@ class _Index:
         return possible
 
 
-def _read(text: str) -> tuple[str, frozenset[str]] | None:
-    """``text`` folded, and its words; None for the rare text whose folding the gate cannot vouch for."""
+def _read(text: str, vocabulary: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+    """``text`` folded, and those of its words the gate looks up (``vocabulary``); None for the
+    rare text whose folding the gate cannot vouch for.
+
+    Only the gate's own words are kept: a set of every word of every line cost
+    more than all the lookups it served.
+    """
     if text.isascii():
-        return text.lower(), frozenset(text.encode().translate(_ASCII_WORDS).decode().split())
+        return text.lower(), vocabulary.intersection(text.encode().translate(_ASCII_WORDS).decode().split())
     if _UNFOLDABLE_CHAR.search(text):
         return None
     folded = fold(text)
@@ -558,8 +569,8 @@ def _read(text: str) -> tuple[str, frozenset[str]] | None:
         if mark in plain:
             plain = plain.replace(mark, " ")
     if plain.isascii():
-        return folded, frozenset(plain.encode().translate(_ASCII_WORDS).decode().split())
-    return folded, frozenset(_WORD.findall(folded))
+        return folded, vocabulary.intersection(plain.encode().translate(_ASCII_WORDS).decode().split())
+    return folded, vocabulary.intersection(_WORD.findall(folded))
 
 
 class Gate:
@@ -583,15 +594,19 @@ class Gate:
         for veto in unless:
             by_rule.setdefault(veto[0], []).append(veto)
         self._vetoes = {rule: _Index(vetoes) for rule, vetoes in by_rule.items()}
+        indexes = [self._positive, self._dampers, *self._vetoes.values()]
+        self._vocabulary = frozenset().union(*(index.vocabulary for index in indexes))
         self._last: tuple[str | None, tuple[str, frozenset[str]] | None] = (None, None)
 
     def candidates(self, text: str) -> dict[int, tuple[int, ...]]:
         """The positive rules' patterns that could match ``text``."""
         return self._positive.possible(text, self._read(text))
 
-    def gated(self, text: str) -> bool:
-        """Whether any positive pattern that needs words of its own (not only a context) could match ``text``."""
-        return self._positive.possible(text, _read(text)) != self._positive.always
+    def gated(self, text: str) -> dict[int, tuple[int, ...]]:
+        """The positive patterns that need words of their own (not only a context) and could match ``text``."""
+        possible = self._positive.possible(text, _read(text, self._vocabulary))
+        always = self._positive.always
+        return {rule: indexes for rule, indexes in possible.items() if always.get(rule) != indexes}
 
     def dampers(self, text: str) -> dict[int, tuple[int, ...]]:
         """The dampers' (negative rules') patterns that could match ``text``."""
@@ -605,5 +620,5 @@ class Gate:
     def _read(self, text: str) -> tuple[str, frozenset[str]] | None:
         # A matched line is read again for its vetoes and dampers: keep the last reading.
         if text != self._last[0]:
-            self._last = (text, _read(text))
+            self._last = (text, _read(text, self._vocabulary))
         return self._last[1]

@@ -48,6 +48,15 @@ from .prefilter import Gate
 
 _RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive", "known_owner"}
 _TOKEN = re.compile(r"[\w-]+")  # what an ``owner`` group can be: a name or a login
+# For an ASCII text, one C pass lower-cases it and blanks all that is not a _TOKEN character.
+_TOKEN_CHARS = bytes((c | 0x20 if chr(c).isalpha() else c) if chr(c).isalnum() or chr(c) in "_-" else 0x20 for c in range(256))
+
+
+def _tokens(text: str) -> list[str]:
+    """The lower-cased _TOKENs of ``text``."""
+    if text.isascii():
+        return text.encode().translate(_TOKEN_CHARS).decode().split()
+    return _TOKEN.findall(text.lower())
 _CONTEXT_KEYS = {"section", "not_section", "heading", "not_heading", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "speaker_prefix", "block", "paragraph_ends"}
 
 
@@ -189,7 +198,7 @@ class Rule:
         self, text: str, people: frozenset[str], only: Collection[int] | None = None, pos: int = 0
     ) -> re.Match | None:
         """The first match whose ``owner`` is one of ``people`` (lower-cased): for ``known_owner = "required"``."""
-        if people.isdisjoint(_TOKEN.findall(text.lower())):
+        if people.isdisjoint(_tokens(text)):
             return None  # most lines name none of the meeting's people: nothing to look for
         for index in range(len(self.patterns)) if only is None else sorted(only):
             for m in self.patterns[index].finditer(text, pos):
