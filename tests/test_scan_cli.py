@@ -362,6 +362,16 @@ def test_owner_forms(note, owner):
     assert items[0]["owner"] == owner
 
 
+def test_owner_of_a_summary_line_is_the_attendee_it_is_about():
+    note = (
+        "# ML sync\n\n## Attendees\n\n- Stuart Lee\n- Ana Ruiz\n\n## Notes\n\n"
+        "- errors: Stuart discussed the need for better error codes; expect a GitHub issue.\n"
+        "- Nobody has looked at the flaky upload test yet; it still needs an owner.\n"
+    )
+    _, items = scan_json(["-"], input=note)
+    assert [(item["line"], item["owner"]) for item in items] == [(10, "Stuart"), (11, None)]
+
+
 def test_owner_of_an_assignment_is_an_attendee_from_an_attendee_table():
     note = (
         "# Sync\n\n## Attendees\n\n| Attendee | Affiliation |\n|---|---|\n| Tomasz Ros | Acme |\n\n"

@@ -36,6 +36,8 @@ _OWNER_FORMS = (
     _BARE_VERB,
     re.compile(r"\(" + _NAME + r"\)\s*[.;]?\s*$"),
     _TRAILING_OWNER,
+    # A summary's subject: "Stuart discussed the need for better errors", "errors: Kim also reported ..."
+    re.compile(r"^(?:[\w /-]{1,30}:\s{1,3})?" + _NAME + r"(?: and [A-Z][\w'-]{1,20})?,? (?:also |then )?(?:[a-z]{3,}ed|[a-z]{3,}s|will|has|had|is|was)\b"),
 )
 _TERMINAL = re.compile(r"[.!?:;)\]]\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
