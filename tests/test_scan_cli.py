@@ -406,6 +406,12 @@ def test_a_follow_up_split_by_a_soft_wrap_is_found():
     assert items[0]["title"] == "Next thing is to write a blog post"
 
 
+def test_an_ignored_line_is_never_part_of_a_follow_up():
+    note = "- Ravi: we still need to port the parser\n  and the private notes <!-- track: ignore -->\n"
+    _, items = scan_json(["-"], input=note)
+    assert [(item["line"], item["end_line"], item["text"]) for item in items] == [(1, 1, "we still need to port the parser")]
+
+
 def test_a_capitalised_line_starts_a_new_sentence():
     _, items = scan_json(["-"], input="- Ravi: we need to port the tests\n  Then the docs are fine as they are.\n")
     assert [(item["line"], item["end_line"]) for item in items] == [(1, 1)]

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Callable, Collection, Mapping
 
 from .model import FollowUp, Line, Meeting
-from .prefilter import Gate
+from .prefilter import Gate, ascii_word_table
 from .rules import Rule, RuleSet
 from .speakers import NOT_NAMES, split_speaker
 
@@ -55,7 +55,7 @@ _LEADING_JUNK = re.compile(r"^[\s\-*+<>(•–—:]+")
 _TRAILING_JUNK = re.compile(r"[\s.,;:!?\-–—]+$")
 _WORDS = re.compile(r"\w+")
 # An ASCII text's \w characters kept, every other blanked: split(), it gives what _WORDS finds.
-_ASCII_WORD_CHARS = bytes(c if chr(c).isalnum() or c == ord("_") else ord(" ") for c in range(128)) + b" " * 128
+_ASCII_WORD_CHARS = ascii_word_table(keep="_")
 _MARKUP_CHAR = re.compile(r"[*_`~<>]")  # _MARKDOWN matches none of a text without one of these
 
 
@@ -188,6 +188,11 @@ class _Ungated:
         return None
 
 
+def _holds(rule: Rule, line: Line) -> bool:
+    # Most rules hold anywhere: no call to ask.
+    return not rule.context.conditional or rule.context.holds(line)
+
+
 def _hits(
     line: Line,
     text: str,
@@ -201,9 +206,7 @@ def _hits(
     found = []
     for i in sorted(possible):
         rule = rules[i]
-        context = rule.context
-        # Most rules hold anywhere: no call to ask.
-        if (rule.weight < 0) == dampers and (not context.conditional or context.holds(line)):
+        if (rule.weight < 0) == dampers and _holds(rule, line):
             m = _match(rule, text, possible[i], people)
             if m is None:
                 continue
@@ -383,14 +386,19 @@ _SEAM = 25  # characters either side of a wrap that a match across it is looked 
 
 
 def _wraps(line: Line, after: Line) -> bool:
-    """Whether the sentence of ``line`` carries on onto the soft-wrapped line ``after``."""
+    """Whether the sentence of ``line`` carries on onto the soft-wrapped line ``after``.
+
+    A capital starts a new sentence; code, a bracket or a digit ("`try_call`",
+    "(and its tests)") carries the old one on, like a lower-case word. A line
+    the notes ignore is never part of another's sentence.
+    """
     return (
         after.number == line.number + 1
         and not after.starts_block
         and after.block == line.block
         and after.body == after.text
         and after.speaker == line.speaker
-        and after.override != "ignore"
+        and "ignore" not in (line.override, after.override)
         and not after.text[:1].isupper()
         and not _TERMINAL.search(line.text)
     )
@@ -407,8 +415,6 @@ def _across_the_wrap(
     seam = len(line.body)
     # Most wraps hold no words any rule looks for: ruled out on the few words either side of the wrap,
     # then on the patterns those words allow; only a match across the wrap is worth a full reading.
-    if not isinstance(gate, Gate):
-        return hits, score
     possible = gate.gated(f"{line.body[-_SEAM:]} {after.text[:_SEAM]}")
     text = f"{line.body} {after.text}"
     if not possible or not _crosses(line, text, seam, rules, possible, people):
@@ -431,7 +437,7 @@ def _crosses(
     """
     for i, only in possible.items():
         rule = rules[i]
-        if rule.weight < 0 or not (not rule.context.conditional or rule.context.holds(line)):
+        if rule.weight < 0 or not _holds(rule, line):
             continue
         m = _match(rule, text, only, people, max(0, seam - _REACH))
         while m is not None and m.end() <= seam:
@@ -441,33 +447,17 @@ def _crosses(
     return False
 
 
-def _continues(line: Line, after: Line, cand: Candidate) -> bool:
-    """Whether ``line`` carries on the sentence of the soft-wrapped line ``after``.
-
-    A capital starts a new sentence; code, a bracket or a digit ("`try_call`",
-    "(and its tests)") carries the old one on, like a lower-case word.
-    """
-    return (
-        not line.starts_block
-        and line.block == cand.line.block
-        and line.body == line.text  # no speaker prefix of its own
-        and line.speaker == cand.line.speaker
-        and not line.text[:1].isupper()
-        and not _TERMINAL.search(after.text)
-    )
-
-
 def _span(cand: Candidate, by_number: dict[int, Line], taken: set[int]) -> list[Line]:
     """The line, plus the lines its sentence wraps from and onto (same paragraph, same speaker)."""
     span = [cand.line]
     while len(span) < MAX_SPAN:
         prev = by_number.get(span[0].number - 1)
-        if prev is None or prev.number in taken or prev.introduces or not _continues(span[0], prev, cand):
+        if prev is None or prev.number in taken or prev.introduces or not _wraps(prev, span[0]):
             break
         span.insert(0, prev)
     while len(span) < MAX_SPAN:
         nxt = by_number.get(span[-1].number + 1)
-        if nxt is None or nxt.number in taken or not _continues(nxt, span[-1], cand):
+        if nxt is None or nxt.number in taken or not _wraps(span[-1], nxt):
             break
         span.append(nxt)
     return span

@@ -461,8 +461,19 @@ def _lookup(literal: str) -> tuple[str | None, str | None]:
     return word, (None if plain == word else plain)  # the word is all there is to check when it is the literal
 
 
+def ascii_word_table(keep: str = "", lower: bool = False) -> bytes:
+    """A ``bytes.translate`` table for ASCII text: letters, digits and ``keep`` stay (lower-cased
+    if ``lower``), all else becomes a space, so ``split()`` then gives the words in one C pass."""
+    table = bytearray(b" " * 256)
+    for c in range(128):
+        char = chr(c)
+        if char.isalnum() or char in keep:
+            table[c] = ord(char.lower()) if lower else c
+    return bytes(table)
+
+
 # For an ASCII line, one C pass lower-cases it and blanks all but letters and digits: its words.
-_ASCII_WORDS = bytes((c | 0x20 if chr(c).isalpha() else c) if chr(c).isalnum() else 0x20 for c in range(256))
+_ASCII_WORDS = ascii_word_table(lower=True)
 _COMMON_MARKS = "’‘“”…–—\xa0"  # typographic quotes, dashes, ellipsis, no-break space: none is a word character
 
 
@@ -604,6 +615,7 @@ class Gate:
 
     def gated(self, text: str) -> dict[int, tuple[int, ...]]:
         """The positive patterns that need words of their own (not only a context) and could match ``text``."""
+        # Read past the cache: ``text`` is a passing glance, the line's own reading is still wanted after it.
         possible = self._positive.possible(text, _read(text, self._vocabulary))
         always = self._positive.always
         return {rule: indexes for rule, indexes in possible.items() if always.get(rule) != indexes}

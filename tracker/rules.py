@@ -44,12 +44,12 @@ from pathlib import Path
 from typing import Any, Collection
 
 from .model import KINDS, Line
-from .prefilter import Gate
+from .prefilter import Gate, ascii_word_table
 
 _RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive", "known_owner"}
+_CONTEXT_KEYS = {"section", "not_section", "heading", "not_heading", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "speaker_prefix", "block", "paragraph_ends"}
 _TOKEN = re.compile(r"[\w-]+")  # what an ``owner`` group can be: a name or a login
-# For an ASCII text, one C pass lower-cases it and blanks all that is not a _TOKEN character.
-_TOKEN_CHARS = bytes((c | 0x20 if chr(c).isalpha() else c) if chr(c).isalnum() or chr(c) in "_-" else 0x20 for c in range(256))
+_TOKEN_CHARS = ascii_word_table(keep="_-", lower=True)
 
 
 def _tokens(text: str) -> list[str]:
@@ -57,7 +57,6 @@ def _tokens(text: str) -> list[str]:
     if text.isascii():
         return text.encode().translate(_TOKEN_CHARS).decode().split()
     return _TOKEN.findall(text.lower())
-_CONTEXT_KEYS = {"section", "not_section", "heading", "not_heading", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "speaker_prefix", "block", "paragraph_ends"}
 
 
 class RuleError(Exception):
