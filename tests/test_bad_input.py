@@ -198,6 +198,14 @@ BROKEN_RULES = {
         "[[rule]]\nid = 'owner-rule'\nkind = 'action'\nknown_owner = 'yes'\npatterns = ['x']\n[rule.examples]\nmatch = ['x']\n",
         ["owner-rule", "known_owner", "required"],
     ),
+    "bad-scope": (
+        "[[rule]]\nid = 'scope-rule'\nweight = -0.5\nscope = 'paragraph'\npatterns = ['x']\n[rule.examples]\nmatch = ['x']\n",
+        ["scope-rule", "scope", "clause"],
+    ),
+    "scope-on-positive-rule": (
+        "[[rule]]\nid = 'wide-rule'\nkind = 'action'\nscope = 'clause'\npatterns = ['x']\n[rule.examples]\nmatch = ['x']\n",
+        ["wide-rule", "scope", "negative weight"],
+    ),
     "bad-paragraph-ends": (
         "[[rule]]\nid = 'tail-rule'\nweight = -0.5\npatterns = ['.']\n[rule.context]\nparagraph_ends = ['(open']\n"
         "[rule.examples]\nmatch = ['x']\n",
@@ -251,6 +259,15 @@ def test_explain_a_line(tmp_path, monkeypatch):
     assert "lead-in:  Morgan: the allocator is done" in out
     assert re.search(r"^    [a-z0-9._-]+ +\+\d\.\d\d  matched ", out, re.M), out
     assert "confidence:" in out and "would be filed" in out
+
+
+def test_explain_shows_a_damper_outside_the_clause_of_the_evidence(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "note.md").write_text("- Ana: the arm64 port has been merged, the RFC is to be updated soon\n")
+    result = run_track(["explain", "note.md:1"])
+    assert result.exit_code == 0
+    assert re.search(r"^    finished-work +-0\.60  matched 'has been merged' in another clause \(not counted\)$", result.stdout, re.M)
+    assert "would be filed" in result.stdout
 
 
 def test_explain_an_ignored_line(tmp_path, monkeypatch):

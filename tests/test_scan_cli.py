@@ -417,6 +417,19 @@ def test_a_capitalised_line_starts_a_new_sentence():
     assert [(item["line"], item["end_line"]) for item in items] == [(1, 1)]
 
 
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("- Ana: the arm64 port has been merged, the RFC and patch to be updated soon", True),
+        ("- Ana: the arm64 port has been merged and the patch is to be updated soon", False),
+        ("- Ana: we need to port the tests, which has been merged already", False),
+    ],
+)
+def test_finished_work_in_one_clause_leaves_the_work_in_another(line, found):
+    _, items = scan_json(["-"], input=line + "\n")
+    assert bool(items) is found
+
+
 def test_problem_found_in_a_bare_line():
     _, items = scan_json(["-"], input="There's currently an unexplained segfault.\n")
     assert [(item["kind"], item["title"]) for item in items] == [("problem", "There's currently an unexplained segfault")]

@@ -264,7 +264,8 @@ def explain(location, min_confidence, rule_dirs, disabled):
         if hit.vetoed_by:
             verdict = f"vetoed by {hit.vetoed_by!r}"
         elif hit.elsewhere:
-            verdict = f"matched {hit.matched!r} in a weaker sentence (not counted)"
+            where = "another clause" if hit.rule.weight < 0 else "a weaker sentence"
+            verdict = f"matched {hit.matched!r} in {where} (not counted)"
         else:
             verdict = f"matched {hit.matched!r}"
             if hit.weight != hit.rule.weight:

@@ -82,6 +82,7 @@ class Hit:
     owner: str | None = None
     vetoed_by: str | None = None
     elsewhere: bool = False  # matched, but in a weaker sentence of the line than the one reported
+    # (a negative rule scoped to the clause: outside the clause of the evidence)
     weight: float = 0.0  # the rule's weight, halved when it names an owner the notes never mention
 
     @property
@@ -264,7 +265,7 @@ def evaluate(
     if not by_sentence:
         by_sentence[_sentence_bounds(body, 0)] = []
     # Negative rules: only now, and only in the sentences that hold evidence, are they worth looking for.
-    damped = {b: _dampers(line, body[b[0] : b[1]], rules, gate) for b in by_sentence}
+    damped = {b: _dampers(line, body, b, by_sentence[b], rules, gate) for b in by_sentence}
     # The line is judged by its best sentence once damped: "I will go through the updates. We will rename it."
     bounds = max(by_sentence, key=lambda b: (confidence(whole_line + by_sentence[b] + damped[b]), -b[0]))
     chosen = {id(h) for h in by_sentence[bounds]}
@@ -272,8 +273,38 @@ def evaluate(
     return hits + damped[bounds]
 
 
-def _dampers(line: Line, sentence: str, rules: tuple[Rule, ...], gate: Gate | _Ungated) -> list[Hit]:
-    return _hits(line, sentence, rules, gate.dampers(sentence), gate.vetoes, frozenset(), dampers=True)
+def _dampers(
+    line: Line, body: str, bounds: tuple[int, int], evidence: list[Hit], rules: tuple[Rule, ...], gate: Gate | _Ungated
+) -> list[Hit]:
+    """The negative rules' hits on one sentence of ``body``; one whose ``scope`` is the clause
+    counts only in the clause that holds the ``evidence``: "PAC support has been merged, the
+    RFC is to be updated soon" still leaves work."""
+    start, end = bounds
+    sentence = body[start:end]
+    hits = _hits(line, sentence, rules, gate.dampers(sentence), gate.vetoes, frozenset(), dampers=True)
+    if all(hit.rule.scope == "sentence" for hit in hits):  # most lines
+        return hits
+    clause = _clause_start(body, start, evidence)
+    kept = []
+    for hit in hits:
+        if hit.rule.scope == "clause" and start + _match_start(hit) < clause:
+            # Looked for again in the clause alone; else kept for `track explain`, not counted.
+            hit = _hit(hit.rule, body[clause:end]) or replace(hit, elsewhere=True)
+        kept.append(hit)
+    return kept
+
+
+def _match_start(hit: Hit) -> int:
+    """Where the hit's match starts in the text it was found in (``position`` is its last character)."""
+    return hit.position - max(len(hit.matched or "") - 1, 0)
+
+
+def _clause_start(body: str, start: int, evidence: list[Hit]) -> int:
+    """The start of the clause of the sentence at ``start`` that holds the first of ``evidence``:
+    just after the last comma or semicolon before it."""
+    first = min((_match_start(hit) for hit in evidence), default=start)
+    cut = max(body.rfind(", ", start, first), body.rfind("; ", start, first))
+    return cut + 2 if cut >= 0 else start
 
 
 def confidence(hits: list[Hit]) -> float:

@@ -46,7 +46,7 @@ from typing import Any, Collection
 from .model import KINDS, Line
 from .prefilter import Gate, ascii_word_table
 
-_RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive", "known_owner"}
+_RULE_KEYS = {"id", "kind", "weight", "description", "patterns", "unless", "labels", "context", "examples", "case_sensitive", "known_owner", "scope"}
 _CONTEXT_KEYS = {"section", "not_section", "heading", "not_heading", "lead_in", "checkbox", "list_item", "list_depth", "first_line", "introduces", "speaker", "speaker_prefix", "block", "paragraph_ends"}
 _TOKEN = re.compile(r"[\w-]+")  # what an ``owner`` group can be: a name or a login
 _TOKEN_CHARS = ascii_word_table(keep="_-", lower=True)
@@ -183,6 +183,7 @@ class Rule:
     source: str
     known_owner: bool | str = False  # True: halve the weight when the owner it names is nobody the
     # notes mention; "required": no hit then (for forms like "cfallin will", where only the name says person)
+    scope: str = "sentence"  # a negative rule's reach: the sentence, or only the clause of the evidence
 
     def first_match(self, text: str, only: Collection[int] | None = None, pos: int = 0) -> re.Match | None:
         """The first pattern's match from ``pos`` on; ``only`` limits the try to these pattern indexes."""
@@ -370,6 +371,11 @@ def parse_rule(raw: Any, source: str, index: int) -> Rule:
     known_owner = raw.get("known_owner", False)
     if not isinstance(known_owner, bool) and known_owner != "required":
         raise _fail(where, "'known_owner' must be true, false or \"required\"")
+    scope = raw.get("scope", "sentence")
+    if scope not in ("sentence", "clause"):
+        raise _fail(where, "'scope' must be \"sentence\" or \"clause\"")
+    if scope == "clause" and weight >= 0:
+        raise _fail(where, "'scope' applies to rules with a negative weight only")
     return Rule(
         id=rule_id,
         kind=kind,
@@ -383,6 +389,7 @@ def parse_rule(raw: Any, source: str, index: int) -> Rule:
         examples_no_match=no_match,
         source=source,
         known_owner=known_owner,
+        scope=scope,
     )
 
 
