@@ -572,6 +572,12 @@ def test_attendees_from_a_table():
     assert meeting.attendees == ("Tomasz Ros", "Victor")
 
 
+def test_attendees_from_an_attending_row_each_once():
+    text = "## Sync\n\n| | |\n|---|---|\n| **Attending** | Lena Marsh, Kofi (KB) Boateng; Ana |\n| Note Taker | Ana |\n"
+    meeting = read_meeting(text, "x.md")
+    assert meeting.attendees == ("Lena Marsh", "Kofi", "Ana")
+
+
 def test_a_table_outside_the_attendees_section_lists_nobody():
     meeting = read_meeting("# Sync\n\n| Item | Owner |\n|---|---|\n| release | Kim |\n", "x.md")
     assert meeting.attendees == ()

@@ -381,6 +381,18 @@ def test_owner_of_an_assignment_is_an_attendee_from_an_attendee_table():
     assert [(item["line"], item["owner"]) for item in items] == [(11, "Tomasz")]
 
 
+def test_owner_of_an_action_item_is_an_attendee_from_an_attending_row():
+    note = (
+        "## Registry sync\n\n| | |\n|---|---|\n| Attending | Lena Marsh, Kofi Boateng |\n| Note Taker | Kofi Boateng |\n\n"
+        "* Action Items\n    * Kofi - update the co-chair status\n    * Lena - investigate hosting the v0 index\n"
+    )
+    _, items = scan_json(["-"], input=note)
+    assert [(item["line"], item["owner"], item["title"]) for item in items] == [
+        (9, "Kofi", "Update the co-chair status"),
+        (10, "Lena", "Investigate hosting the v0 index"),
+    ]
+
+
 def test_wrapped_follow_up_spans_its_continuation_lines():
     text = fixture_text("paragraph_speakers.md")
     item = found_at("paragraph_speakers.md", "Jo: There's currently an unexplained crash")

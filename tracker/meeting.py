@@ -17,6 +17,7 @@ _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
 # A sentence that visibly goes on in the list below it: "Marco's plan is to", "Next steps include".
 _DANGLING = re.compile(r"\b(?:to|is|are|be|include|includes|including|with|for|of|the|and|or|following|as follows)$", re.I)
 _ATTENDEE_SECTION = re.compile(r"\b(attendees|attendance|attending|present|participants|people)\b", re.I)
+_ATTENDEE_ROW = re.compile(r"^(?:attendees|attending|attendance|present|participants|note[- ]?takers?|scribes?)\s*:?$", re.I)
 _LOGIN = re.compile(r"@([A-Za-z\d](?:[A-Za-z\d-]{0,38}))")
 _HEADING_LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\s]{0,2000}\)")
 _MD_NOISE = re.compile(r"\*\*|__|`+|(?<!\w)[*_]|[*_](?!\w)")  # emphasis and code marks, not snake_case
@@ -242,8 +243,14 @@ class _Walker:
         for index, cells in enumerate(rows):
             text = " | ".join(c["text"].strip() for c in cells)
             number = tok["line"] + (index + 1 if index else 0)  # row 2 is the separator
-            if self.in_attendees and index and cells and cells[0]["text"].strip():
-                self._attendee(cells[0]["text"].strip())  # "| Attendee | Affiliation |": a name per row
+            first = cells[0]["text"].strip() if cells else ""
+            if len(cells) > 1 and _ATTENDEE_ROW.match(_MD_NOISE.sub("", first)):
+                # "| Attending | Lann Martin, Kyle Brown |": the names in one cell
+                for name in re.split(r"[,;]", cells[1]["text"]):
+                    if name.strip():
+                        self._attendee(name.strip())
+            elif self.in_attendees and index and first:
+                self._attendee(first)  # "| Attendee | Affiliation |": a name per row
             self.lines.append(
                 Line(number, text, text, self.section, speaker, depth, block="table",
                      starts_block=True, override="ignore" if silenced else None)
@@ -263,7 +270,7 @@ class _Walker:
     def _attendee(self, text: str) -> None:
         login = _LOGIN.search(text)
         name = _MD_NOISE.sub("", text.split("@")[0].split("(")[0].split(" - ")[0].split(",")[0]).strip()
-        if name and len(name) < 60:
+        if name and len(name) < 60 and name not in self.attendees:
             self.attendees.append(name)
             self._add_person(name)
             if login:
