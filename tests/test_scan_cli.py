@@ -418,6 +418,22 @@ def test_a_follow_up_split_by_a_soft_wrap_is_found():
     assert items[0]["title"] == "Next thing is to write a blog post"
 
 
+def test_a_wrapped_action_item_is_one_follow_up():
+    note = (
+        "## Action Items\n\n- agree on a review mechanism\n- Ravi: ping the stakeholders who missed this\n  meeting\n"
+        "- all: review the user stories\n"
+    )
+    _, items = scan_json(["-"], input=note)
+    assert [(item["line"], item["end_line"]) for item in items] == [(3, 3), (4, 5), (6, 6)]
+    assert items[1]["title"] == "Ping the stakeholders who missed this meeting"
+
+
+def test_lines_of_a_run_under_a_lead_in_stay_follow_ups_of_their_own():
+    note = "Ines: a few work items remaining to ship the port:\nteach the test runner to skip GPIO tests\nport the fixtures\n"
+    _, items = scan_json(["-"], input=note)
+    assert [(item["line"], item["end_line"]) for item in items] == [(2, 2), (3, 3)]
+
+
 def test_an_ignored_line_is_never_part_of_a_follow_up():
     note = "- Ravi: we still need to port the parser\n  and the private notes <!-- track: ignore -->\n"
     _, items = scan_json(["-"], input=note)

@@ -501,7 +501,7 @@ def _spans(found: list[Candidate], by_number: dict[int, Line]) -> list[tuple[Can
     weaker candidate inside one of their spans is part of it, and the spans
     of the others stop where another candidate starts.
     """
-    strong = [c for c in found if c.confidence >= DEFAULT_MIN_CONFIDENCE]
+    strong = _fold_continuations([c for c in found if c.confidence >= DEFAULT_MIN_CONFIDENCE], by_number)
     weak = [c for c in found if c.confidence < DEFAULT_MIN_CONFIDENCE]
     taken = {c.line.number for c in strong}
     out = []
@@ -517,6 +517,31 @@ def _spans(found: list[Candidate], by_number: dict[int, Line]) -> list[tuple[Can
         claimed.update(line.number for line in span)
         out.append((cand, span))
     return sorted(out, key=lambda pair: pair[1][0].number)
+
+
+def _fold_continuations(strong: list[Candidate], by_number: dict[int, Line]) -> list[Candidate]:
+    """One sentence, one follow-up: a line that only carries on the sentence of a filed line
+    above it ("ping the stakeholders who missed this" / "meeting") is part of that follow-up.
+
+    Only a sentence that starts its paragraph or list item is read on: the lines of a run
+    under a lead-in ("Remaining:" / "port the tests" / "update the docs") stay items of their own.
+    """
+    folded: list[Candidate] = []
+    for cand in strong:
+        head = folded[-1] if folded else None
+        if head is not None and head.line.starts_block and _carries_on(head.line, cand.line, by_number):
+            folded[-1] = Candidate(head.line, head.hits + cand.hits, max(head.confidence, cand.confidence))
+        else:
+            folded.append(cand)
+    return folded
+
+
+def _carries_on(head: Line, line: Line, by_number: dict[int, Line]) -> bool:
+    """Whether ``head``'s sentence wraps, line by line, onto ``line`` within one span."""
+    if not 0 < line.number - head.number < MAX_SPAN:
+        return False
+    chain = [by_number.get(n) for n in range(head.number, line.number + 1)]
+    return all(a is not None and b is not None and _wraps(a, b) for a, b in zip(chain, chain[1:]))
 
 
 def _owner(cand: Candidate, people: frozenset[str]) -> str | None:
