@@ -270,6 +270,22 @@ def test_explain_shows_a_damper_outside_the_clause_of_the_evidence(tmp_path, mon
     assert "would be filed" in result.stdout
 
 
+def test_explain_names_the_follow_up_a_wrapped_line_belongs_to(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "note.md").write_text("## Action Items\n\n- Ravi: ping the stakeholders who missed this\n  meeting\n")
+    for line in (3, 4):
+        result = run_track(["explain", f"note.md:{line}"])
+        assert result.exit_code == 0
+        assert result.stdout.splitlines()[-1] == "  reported:   lines 3-4 (0.95), 'Ping the stakeholders who missed this meeting'"
+
+
+def test_explain_a_line_not_reported_has_no_reported_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "note.md").write_text("The wall is green.\n")
+    result = run_track(["explain", "note.md:1"])
+    assert "reported:" not in result.stdout
+
+
 def test_explain_an_ignored_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "note.md").write_text("Alex will write the RFC. <!-- track: ignore -->\n")

@@ -283,6 +283,12 @@ def explain(location, min_confidence, rule_dirs, disabled):
     else:
         verdict = "not a follow-up"
     click.echo(f"  confidence: {score:.2f} (threshold {min_confidence:.2f}): {verdict}")
+    covering = next((f for f in extract(meeting, ruleset, min_confidence) if f.line <= wanted <= f.end_line), None)
+    if covering is not None:
+        # What scan reports can differ from the line alone: a sentence read on past a soft
+        # wrap, or a wrapped line that belongs to the follow-up on the line above.
+        lines = f"line {covering.line}" if covering.line == covering.end_line else f"lines {covering.line}-{covering.end_line}"
+        click.echo(f"  reported:   {lines} ({covering.confidence:.2f}), {covering.title!r}")
     sys.exit(EXIT_OK)
 
 
