@@ -188,11 +188,6 @@ class _Ungated:
         return None
 
 
-def _holds(rule: Rule, line: Line) -> bool:
-    # Most rules hold anywhere: no call to ask.
-    return not rule.context.conditional or rule.context.holds(line)
-
-
 def _hits(
     line: Line,
     text: str,
@@ -206,7 +201,7 @@ def _hits(
     found = []
     for i in sorted(possible):
         rule = rules[i]
-        if (rule.weight < 0) == dampers and _holds(rule, line):
+        if (rule.weight < 0) == dampers and rule.context.holds(line):
             m = _match(rule, text, possible[i], people)
             if m is None:
                 continue
@@ -437,7 +432,7 @@ def _crosses(
     """
     for i, only in possible.items():
         rule = rules[i]
-        if rule.weight < 0 or not _holds(rule, line):
+        if rule.weight < 0 or not rule.context.holds(line):
             continue
         m = _match(rule, text, only, people, max(0, seam - _REACH))
         while m is not None and m.end() <= seam:
