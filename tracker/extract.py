@@ -189,11 +189,6 @@ class _Ungated:
         return None
 
 
-def _holds(rule: Rule, line: Line) -> bool:
-    # Most rules hold anywhere: no call to ask.
-    return not rule.context.conditional or rule.context.holds(line)
-
-
 def _hits(
     line: Line,
     text: str,
@@ -207,7 +202,7 @@ def _hits(
     found = []
     for i in sorted(possible):
         rule = rules[i]
-        if (rule.weight < 0) == dampers and _holds(rule, line):
+        if (rule.weight < 0) == dampers and rule.context.holds(line):
             m = _match(rule, text, possible[i], people)
             if m is None:
                 continue
@@ -370,12 +365,13 @@ def normalise(text: str) -> str:
     return " ".join(_WORDS.findall(text))
 
 
-def follow_up_id(path: str, text: str, occurrence: int) -> str:
-    """Stable across moved lines: built from the path and the normalised text, never the line number.
+def follow_up_id(path: str, normal: str, occurrence: int) -> str:
+    """Stable across moved lines: built from the path and the text, never the line number.
 
-    ``occurrence`` counts earlier follow-ups of the note with the same normalised text.
+    ``normal`` is the follow-up's text as ``normalise`` gives it; ``occurrence``
+    counts earlier follow-ups of the note with the same normalised text.
     """
-    key = f"{path}\n{normalise(text)}\n{occurrence}"
+    key = f"{path}\n{normal}\n{occurrence}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -468,7 +464,7 @@ def _crosses(
     """
     for i, only in possible.items():
         rule = rules[i]
-        if rule.weight < 0 or not _holds(rule, line):
+        if rule.weight < 0 or not rule.context.holds(line):
             continue
         m = _match(rule, text, only, people, max(0, seam - _REACH))
         while m is not None and m.end() <= seam:
@@ -510,10 +506,11 @@ def _spans(found: list[Candidate], by_number: dict[int, Line]) -> list[tuple[Can
         taken.update(line.number for line in span)
         out.append((cand, span))
     claimed = set(taken)
+    weak_lines = {c.line.number for c in weak}
     for cand in weak:
         if cand.line.number in claimed:
             continue
-        span = _span(cand, by_number, claimed | {c.line.number for c in weak if c is not cand})
+        span = _span(cand, by_number, claimed | (weak_lines - {cand.line.number}))
         claimed.update(line.number for line in span)
         out.append((cand, span))
     return sorted(out, key=lambda pair: pair[1][0].number)
@@ -594,7 +591,7 @@ def extract(meeting: Meeting, ruleset: RuleSet, min_confidence: float = DEFAULT_
         labels = sorted({label for h in cand.counting for label in h.rule.labels})
         out.append(
             FollowUp(
-                id=follow_up_id(meeting.repo_path or meeting.path, text, occurrence),
+                id=follow_up_id(meeting.repo_path or meeting.path, normal, occurrence),
                 path=meeting.path,
                 line=span[0].number,
                 end_line=span[-1].number,

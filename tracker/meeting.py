@@ -155,15 +155,15 @@ class _Walker:
         outer_lead_ins = tuple(reversed(self.outer))
         checkbox = None
         last = None
-        raws = tok["text"].split("\n")
-        # What a wrapped item ends with ("Investigate X\n[#96](...)") tells what the whole item is.
-        paragraph_end = next((r.strip() for r in reversed(raws) if r.strip()), "")
-        for i, raw in enumerate(raws):
+        # What a wrapped item ends with ("Investigate X\n[#96](...)") tells what the whole item is: its last non-blank line.
+        paragraph_end = tok["text"].rstrip().rpartition("\n")[2].strip()
+        for i, raw in enumerate(tok["text"].split("\n")):
             text = raw.strip()
             if not text:
                 continue
-            override = _override_of(text)
-            if override or "<!--" in text:
+            override = None
+            if "<!--" in text:  # most lines hold no comment: no searches
+                override = _override_of(text)
                 text = _HTML_COMMENT.sub("", text).strip()
             if i == 0 and block == "item":
                 m = _CHECKBOX.match(text)
