@@ -354,6 +354,7 @@ def test_follow_up_found_with_owner_and_kind(name, needle, owner, kind):
         ("**Ravi**: I'll open a tracking issue for wasm64.", "Ravi"),
         ("Ravi: Kim will open a tracking issue for wasm64.", "Kim"),
         ("Mika: Planning to add support for the new s390x features.", "Mika"),
+        ("Ralph: would be great to use clearer terms, asks Nathaniel for comments on it", "Nathaniel"),
     ],
 )
 def test_owner_forms(note, owner):
