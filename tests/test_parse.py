@@ -578,6 +578,19 @@ def test_attendees_from_an_attending_row_each_once():
     assert meeting.attendees == ("Lena Marsh", "Kofi", "Ana")
 
 
+def test_a_table_header_or_a_present_row_names_nobody():
+    header = "## Attendees\n\n| Attendees | Affiliation |\n|---|---|\n| Kim Lee | Acme |\n| Ana | Initech |\n"
+    assert read_meeting(header, "x.md").attendees == ("Kim Lee", "Ana")
+    status = "## Status\n\n| Item | State |\n|---|---|\n| Present | yes, merged |\n"
+    assert read_meeting(status, "x.md").attendees == ()
+
+
+def test_a_name_listed_twice_keeps_its_login():
+    meeting = read_meeting("## Attendees\n\n- Kim\n- Ana\n- Kim (@kimgh)\n", "x.md")
+    assert meeting.attendees == ("Kim", "Ana")
+    assert meeting.logins == (("Kim", "kimgh"),)
+
+
 def test_a_table_outside_the_attendees_section_lists_nobody():
     meeting = read_meeting("# Sync\n\n| Item | Owner |\n|---|---|\n| release | Kim |\n", "x.md")
     assert meeting.attendees == ()

@@ -429,6 +429,21 @@ def test_a_wrapped_action_item_is_one_follow_up():
     assert items[1]["title"] == "Ping the stakeholders who missed this meeting"
 
 
+def test_a_wrapped_line_with_a_sentence_of_its_own_stays_a_follow_up():
+    note = "- Kim: the parser landed. we need to port the tests to\n  the new runner. Ana will file an issue for the flaky test\n"
+    _, items = scan_json(["-"], input=note)
+    assert [(item["line"], item["end_line"], item["owner"]) for item in items] == [(1, 1, "Kim"), (2, 2, "Ana")]
+    assert items[0]["title"] == "We need to port the tests to"
+
+
+def test_a_folded_follow_up_keeps_the_title_and_rules_of_its_first_line():
+    note = "## Action Items\n\n- Ravi: ping the stakeholders who missed this\n  meeting\n"
+    _, items = scan_json(["-"], input=note)
+    assert len(items) == 1
+    assert len(items[0]["rules"]) == len(set(items[0]["rules"]))
+    assert (items[0]["owner"], items[0]["kind"]) == ("Ravi", "action")
+
+
 def test_lines_of_a_run_under_a_lead_in_stay_follow_ups_of_their_own():
     note = "Ines: a few work items remaining to ship the port:\nteach the test runner to skip GPIO tests\nport the fixtures\n"
     _, items = scan_json(["-"], input=note)
@@ -457,6 +472,21 @@ def test_a_capitalised_line_starts_a_new_sentence():
 def test_finished_work_in_one_clause_leaves_the_work_in_another(line, found):
     _, items = scan_json(["-"], input=line + "\n")
     assert bool(items) is found
+
+
+def test_a_clause_damper_keeps_the_vetoes_of_its_sentence():
+    # "after ... merged" vetoes finished-work for the whole sentence, wherever it matches
+    _, items = scan_json(["-"], input="Kim: after the parser is merged, we need to update the docs that are now done\n")
+    assert [item["line"] for item in items] == [1]
+
+
+def test_a_damper_on_the_line_below_a_wrap_does_not_hold_back_the_phrase_across_it():
+    note = (
+        "Ana: the parser port for the arm64 and riscv64 backends has been merged, next\n"
+        "thing is to write a blog post, the docs are done\n"
+    )
+    result, items = scan_json(["--all", "-"], input=note)
+    assert [(item["line"], item["confidence"] >= 0.5) for item in items] == [(1, True)]
 
 
 def test_problem_found_in_a_bare_line():

@@ -271,22 +271,29 @@ def evaluate(
 def _dampers(
     line: Line, body: str, bounds: tuple[int, int], evidence: list[Hit], rules: tuple[Rule, ...], gate: Gate | _Ungated
 ) -> list[Hit]:
-    """The negative rules' hits on one sentence of ``body``; one whose ``scope`` is the clause
-    counts only in the clause that holds the ``evidence``: "PAC support has been merged, the
-    RFC is to be updated soon" still leaves work."""
+    """The negative rules' hits on one sentence of ``body``, placed in ``body`` as the positive ones are.
+
+    One whose ``scope`` is the clause counts only from the clause that holds
+    the ``evidence`` on: "PAC support has been merged, the RFC is to be
+    updated soon" still leaves work.
+    """
     start, end = bounds
     sentence = body[start:end]
     hits = _hits(line, sentence, rules, gate.dampers(sentence), gate.vetoes, frozenset(), dampers=True)
-    if all(hit.rule.scope == "sentence" for hit in hits):  # most lines
-        return hits
-    clause = _clause_start(body, start, evidence)
-    kept = []
-    for hit in hits:
-        if hit.rule.scope == "clause" and start + _match_start(hit) < clause:
-            # Looked for again in the clause alone; else kept for `track explain`, not counted.
-            hit = _hit(hit.rule, body[clause:end]) or replace(hit, elsewhere=True)
-        kept.append(hit)
-    return kept
+    if any(hit.rule.scope == "clause" for hit in hits):
+        clause = _clause_start(body, start, evidence) - start
+        hits = [_in_clause(hit, sentence, clause) if hit.rule.scope == "clause" else hit for hit in hits]
+    return [replace(hit, position=hit.position + start) for hit in hits] if start else hits
+
+
+def _in_clause(hit: Hit, sentence: str, clause: int) -> Hit:
+    """A clause-scoped negative hit, looked for again from ``clause`` on when it matched before it
+    (its vetoes still read the whole sentence); found nowhere there, it is kept for `track explain`
+    but not counted."""
+    if not hit.counts or _match_start(hit) >= clause:
+        return hit
+    m = hit.rule.first_match(sentence, None, clause)
+    return replace(hit, elsewhere=True) if m is None else _verdict(hit.rule, m, sentence, None, frozenset())
 
 
 def _match_start(hit: Hit) -> int:
@@ -294,12 +301,15 @@ def _match_start(hit: Hit) -> int:
     return hit.position - max(len(hit.matched or "") - 1, 0)
 
 
+_CLAUSE_BREAK = re.compile(r",\s+|\s[—–]\s|\s--\s")
+
+
 def _clause_start(body: str, start: int, evidence: list[Hit]) -> int:
-    """The start of the clause of the sentence at ``start`` that holds the first of ``evidence``:
-    just after the last comma or semicolon before it."""
+    """Where the clause that holds the first of ``evidence`` starts, in the sentence at ``start``:
+    just after the last comma or dash before it."""
     first = min((_match_start(hit) for hit in evidence), default=start)
-    cut = max(body.rfind(", ", start, first), body.rfind("; ", start, first))
-    return cut + 2 if cut >= 0 else start
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(body, start, first)]
+    return breaks[-1] if breaks else start
 
 
 def confidence(hits: list[Hit]) -> float:
@@ -365,13 +375,13 @@ def normalise(text: str) -> str:
     return " ".join(_WORDS.findall(text))
 
 
-def follow_up_id(path: str, normal: str, occurrence: int) -> str:
+def follow_up_id(path: str, normalised_text: str, occurrence: int) -> str:
     """Stable across moved lines: built from the path and the text, never the line number.
 
-    ``normal`` is the follow-up's text as ``normalise`` gives it; ``occurrence``
+    ``normalised_text`` is the follow-up's text as ``normalise`` gives it; ``occurrence``
     counts earlier follow-ups of the note with the same normalised text.
     """
-    key = f"{path}\n{normal}\n{occurrence}"
+    key = f"{path}\n{normalised_text}\n{occurrence}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -517,28 +527,35 @@ def _spans(found: list[Candidate], by_number: dict[int, Line]) -> list[tuple[Can
 
 
 def _fold_continuations(strong: list[Candidate], by_number: dict[int, Line]) -> list[Candidate]:
-    """One sentence, one follow-up: a line that only carries on the sentence of a filed line
+    """One sentence, one follow-up: a filed line that only carries on the sentence of a filed line
     above it ("ping the stakeholders who missed this" / "meeting") is part of that follow-up.
 
-    Only a sentence that starts its paragraph or list item is read on: the lines of a run
-    under a lead-in ("Remaining:" / "port the tests" / "update the docs") stay items of their own.
+    The line above keeps speaking for it (title, kind, owner); the line it wraps onto adds
+    only its confidence. Only a sentence that starts its paragraph or list item is read on:
+    the lines of a run under a lead-in ("Remaining:" / "port the tests" / "update the docs")
+    stay items of their own.
     """
     folded: list[Candidate] = []
     for cand in strong:
         head = folded[-1] if folded else None
-        if head is not None and head.line.starts_block and _carries_on(head.line, cand.line, by_number):
-            folded[-1] = Candidate(head.line, head.hits + cand.hits, max(head.confidence, cand.confidence))
+        if head is not None and head.line.starts_block and _only_carries_on(head.line, cand, by_number):
+            folded[-1] = replace(head, confidence=max(head.confidence, cand.confidence))
         else:
             folded.append(cand)
     return folded
 
 
-def _carries_on(head: Line, line: Line, by_number: dict[int, Line]) -> bool:
-    """Whether ``head``'s sentence wraps, line by line, onto ``line`` within one span."""
+def _only_carries_on(head: Line, cand: Candidate, by_number: dict[int, Line]) -> bool:
+    """Whether ``head``'s sentence wraps, line by line, onto ``cand``'s line within one span,
+    and ``cand`` holds no evidence in a sentence of its own after it."""
+    line = cand.line
     if not 0 < line.number - head.number < MAX_SPAN:
         return False
     chain = [by_number.get(n) for n in range(head.number, line.number + 1)]
-    return all(a is not None and b is not None and _wraps(a, b) for a, b in zip(chain, chain[1:]))
+    if not all(a is not None and b is not None and _wraps(a, b) for a, b in zip(chain, chain[1:])):
+        return False
+    carried_on = _sentence_bounds(line.body, 0)[1]
+    return all(hit.position < carried_on for hit in cand.counting)
 
 
 def _owner(cand: Candidate, people: frozenset[str]) -> str | None:

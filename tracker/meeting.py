@@ -17,7 +17,8 @@ _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
 # A sentence that visibly goes on in the list below it: "Marco's plan is to", "Next steps include".
 _DANGLING = re.compile(r"\b(?:to|is|are|be|include|includes|including|with|for|of|the|and|or|following|as follows)$", re.I)
 _ATTENDEE_SECTION = re.compile(r"\b(attendees|attendance|attending|present|participants|people)\b", re.I)
-_ATTENDEE_ROW = re.compile(r"^(?:attendees|attending|attendance|present|participants|note[- ]?takers?|scribes?)\s*:?$", re.I)
+# The label of a table row that lists who was there: "| Attending | Lann Martin, Kyle Brown |"
+_ATTENDEE_ROW = re.compile(r"^(?:attendees|attending|attendance|participants|note[- ]?takers?|scribes?)\s*:?$", re.I)
 _LOGIN = re.compile(r"@([A-Za-z\d](?:[A-Za-z\d-]{0,38}))")
 _HEADING_LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\s]{0,2000}\)")
 _MD_NOISE = re.compile(r"\*\*|__|`+|(?<!\w)[*_]|[*_](?!\w)")  # emphasis and code marks, not snake_case
@@ -244,7 +245,7 @@ class _Walker:
             text = " | ".join(c["text"].strip() for c in cells)
             number = tok["line"] + (index + 1 if index else 0)  # row 2 is the separator
             first = cells[0]["text"].strip() if cells else ""
-            if len(cells) > 1 and _ATTENDEE_ROW.match(_MD_NOISE.sub("", first)):
+            if index and len(cells) > 1 and _ATTENDEE_ROW.match(_MD_NOISE.sub("", first)):
                 # "| Attending | Lann Martin, Kyle Brown |": the names in one cell
                 for name in re.split(r"[,;]", cells[1]["text"]):
                     if name.strip():
@@ -270,11 +271,13 @@ class _Walker:
     def _attendee(self, text: str) -> None:
         login = _LOGIN.search(text)
         name = _MD_NOISE.sub("", text.split("@")[0].split("(")[0].split(" - ")[0].split(",")[0]).strip()
-        if name and len(name) < 60 and name not in self.attendees:
+        if not name or len(name) >= 60:
+            return
+        if name not in self.attendees:
             self.attendees.append(name)
             self._add_person(name)
-            if login:
-                self.logins.append((name, login.group(1)))
+        if login and (name, login.group(1)) not in self.logins:
+            self.logins.append((name, login.group(1)))
 
     def _add_person(self, name: str) -> None:
         # Kept up as attendees come: every line after an attendee list looks them up.

@@ -12,6 +12,7 @@ A rule file holds ``[[rule]]`` tables::
     labels = ["follow-up"]          # optional, added to the follow-up
     known_owner = true              # optional: halve the weight when the ``owner`` it names is not
                                     # a speaker, attendee or login of the meeting ("required": no hit)
+    scope = "clause"                # optional, negative weights only: count from the evidence's clause on
     [rule.context]                  # optional; every condition given must hold
     section = ['action items?']     # a heading in the line's path matches
     not_section = ['agenda']        # no heading in the line's path matches
