@@ -33,6 +33,7 @@ NOT_NAMES = frozenset(
     solution source speaker status step steps summary takeaway takeaways tbd tl;dr tldr todo
     to-do topic topics update updates url vote votes warning what when where who why wip
     zoom poll polls agreed resolved conclusion outcome proposed plan plans open closed
+    ultimately initially finally eventually currently basically hopefully probably possibly
     phase stage part item items rationale details detail overview intro introduction
     purpose scope usage use case cases reason reasons requirement requirements consider
     maybe perhaps possibly also but and or so then now later today tomorrow yes no ok okay
