@@ -439,7 +439,8 @@ def test_a_wrapped_line_with_a_sentence_of_its_own_stays_a_follow_up():
 def test_a_folded_follow_up_keeps_the_title_and_rules_of_its_first_line():
     note = "## Action Items\n\n- Ravi: ping the stakeholders who missed this\n  meeting\n"
     _, items = scan_json(["-"], input=note)
-    assert len(items) == 1
+    assert [(item["line"], item["end_line"]) for item in items] == [(3, 4)]
+    assert items[0]["title"] == "Ping the stakeholders who missed this meeting"
     assert len(items[0]["rules"]) == len(set(items[0]["rules"]))
     assert (items[0]["owner"], items[0]["kind"]) == ("Ravi", "action")
 

@@ -32,21 +32,21 @@ NOT_NAMES = frozenset(
     re recording related reminder repo resolution result results risk risks scribe see slides
     solution source speaker status step steps summary takeaway takeaways tbd tl;dr tldr todo
     to-do topic topics update updates url vote votes warning what when where who why wip
-    zoom poll polls agreed resolved conclusion outcome proposed plan plans open closed
-    ultimately initially finally eventually currently basically hopefully probably possibly
+    zoom poll polls agreed resolved proposed plan plans open closed
+    ultimately initially finally currently basically hopefully probably
     phase stage part item items rationale details detail overview intro introduction
     purpose scope usage use case cases reason reasons requirement requirements consider
-    maybe perhaps possibly also but and or so then now later today tomorrow yes no ok okay
-    sure agree agreed disagree https http mailto ftp file
+    maybe perhaps possibly but and or so then now later today tomorrow yes no ok okay
+    sure agree disagree https http mailto ftp file
     doc docs build src lib deps test tests tools benchmark meta governance policy errors
-    fs crypto net stream streams tls url util vm worker zlib esm module modules process
+    fs crypto net stream streams tls util vm worker zlib esm module modules process
     buffer cluster dns events inspector os path querystring readline repl report timers
-    tty wasi napi n-api node-api win linux macos ci chore feat fix refactor perf style
+    tty wasi napi n-api node-api win linux macos ci chore feat refactor perf style
     revert release http2 assert console child_process perf_hooks trace_events
     charter email lts history features verifier refine infra commit milestone alternatives
     planning working looking trying going hoping thinking waiting starting continuing investigating
     naming regalloc soon recall all eventually exceptions egraphs verification optimization
-    debugging testing fuzzing refactoring clarification background aside nit nits todo
+    debugging testing fuzzing refactoring clarification nit nits
     times dates venue hotel hotels travel dinner lunch breakfast schedule timeline deadline
     """.split()
 )
