@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Collection, Mapping
+from typing import Callable, Collection, Mapping
 
 from .model import FollowUp, Line, Meeting
 from .prefilter import Gate, ascii_word_table
@@ -130,19 +130,19 @@ def known_people(meeting: Meeting) -> frozenset[str]:
     return frozenset(known)
 
 
-def _verdict(rule: Rule, m: re.Match, text: str, people: frozenset[str]) -> Hit:
-    """The hit of a rule whose pattern matched ``text``."""
+def _verdict(rule: Rule, m: re.Match, text: str, unless: Collection[int] | None, people: frozenset[str]) -> Hit:
+    """The hit of a rule whose pattern matched ``text``; ``unless``: its veto patterns worth trying (None: all)."""
     # The match's last character places it in its sentence: a pattern may
     # start on the punctuation that ends the sentence before (". Need to").
     position = max(m.start(), m.end() - 1)
-    if rule.context.conditional or rule.weight < 0 or not rule.unless:
+    if rule.context.conditional or rule.weight < 0 or (unless is not None and not unless):
         # A rule with context speaks for the whole line, and so do its vetoes;
-        # a damper is only ever shown the sentence it judges (and without vetoes there is nothing to cut).
-        veto = rule.veto(text)
+        # a damper is only ever shown the sentence it judges (and no veto can match: nothing to cut).
+        veto = rule.veto(text, unless)
     else:
         # "Will find the links. Does that make sense?": a question in another sentence vetoes nothing.
         start, end = _sentence_bounds(text, position)
-        veto = rule.veto(text[start:end])
+        veto = rule.veto(text[start:end], unless)
     named = m.groupdict().get("owner")
     owner = _clean_owner(named)
     weight = rule.weight
@@ -164,7 +164,7 @@ def _verdict(rule: Rule, m: re.Match, text: str, people: frozenset[str]) -> Hit:
 def _hit(rule: Rule, text: str, only: Collection[int] | None = None, people: frozenset[str] = frozenset()) -> Hit | None:
     """The rule's verdict on ``text``, or None when no pattern matches (most rules on most lines)."""
     m = _match(rule, text, only, people)
-    return None if m is None else _verdict(rule, m, text, people)
+    return None if m is None else _verdict(rule, m, text, None, people)
 
 
 def _match(rule: Rule, text: str, only: Collection[int] | None, people: frozenset[str], pos: int = 0) -> re.Match | None:
@@ -185,27 +185,30 @@ class _Ungated:
 
     dampers = candidates
 
+    def vetoes(self, text: str, rule: int) -> None:
+        return None
+
 
 def _hits(
     line: Line,
     text: str,
     rules: tuple[Rule, ...],
     possible: Mapping[int, Collection[int] | None],
+    vetoes: Callable[[str, int], Collection[int] | None],
     people: frozenset[str],
     dampers: bool,
 ) -> list[Hit]:
     """The hits on ``text`` of the rules in ``possible``: the positive ones, or the dampers."""
     found = []
-    for i in sorted(possible) if len(possible) > 1 else possible:
+    for i in sorted(possible):
         rule = rules[i]
-        context = rule.context
-        # holds() is asked of most rules on every line: the plain attribute first spares the call.
-        if (rule.weight < 0) == dampers and (not context.conditional or context.holds(line)):
+        if (rule.weight < 0) == dampers and rule.context.holds(line):
             m = _match(rule, text, possible[i], people)
             if m is None:
                 continue
+            unless = vetoes(text, i)
             while m is not None:
-                hit = _verdict(rule, m, text, people)
+                hit = _verdict(rule, m, text, unless, people)
                 found.append(hit)
                 if dampers or rule.context.conditional:
                     break
@@ -244,7 +247,7 @@ def evaluate(
     """
     body = line.body
     gate = gate or _Ungated(len(rules))
-    hits = _hits(line, body, rules, gate.candidates(body), people, dampers=False)
+    hits = _hits(line, body, rules, gate.candidates(body), gate.vetoes, people, dampers=False)
     positive = [h for h in hits if h.counts]
     if not positive:
         return hits
@@ -276,7 +279,7 @@ def _dampers(
     """
     start, end = bounds
     sentence = body[start:end]
-    hits = _hits(line, sentence, rules, gate.dampers(sentence), frozenset(), dampers=True)
+    hits = _hits(line, sentence, rules, gate.dampers(sentence), gate.vetoes, frozenset(), dampers=True)
     if any(hit.rule.scope == "clause" for hit in hits):
         clause = _clause_start(body, start, evidence) - start
         hits = [_in_clause(hit, sentence, clause) if hit.rule.scope == "clause" else hit for hit in hits]
@@ -290,7 +293,7 @@ def _in_clause(hit: Hit, sentence: str, clause: int) -> Hit:
     if not hit.counts or _match_start(hit) >= clause:
         return hit
     m = hit.rule.first_match(sentence, None, clause)
-    return replace(hit, elsewhere=True) if m is None else _verdict(hit.rule, m, sentence, frozenset())
+    return replace(hit, elsewhere=True) if m is None else _verdict(hit.rule, m, sentence, None, frozenset())
 
 
 def _match_start(hit: Hit) -> int:

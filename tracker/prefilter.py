@@ -18,8 +18,8 @@ word ("miscompil") are looked for as substrings.
 
 Text is compared folded, lower-cased the way re's IGNORECASE compares
 characters, so a match, folded, holds one folded literal of each requirement.
-Positive rules and dampers each have their own index: most lines need only
-the first.
+Positive rules, dampers and vetoes (``unless``, one index per rule) each have
+their own index: most lines need only the first.
 """
 
 from __future__ import annotations
@@ -587,16 +587,26 @@ def _read(text: str, vocabulary: frozenset[str]) -> tuple[str, frozenset[str]] |
 class Gate:
     """Which patterns of a rule set could match a text, as {rule index: (pattern indexes)}.
 
-    Positive rules and dampers are looked up apart: a line needs its dampers
-    only once a positive rule counts, and then only in one sentence. Vetoes
-    (``unless``) are not gated: they are only searched on the few lines a rule
-    matched, where looking them up cost more than the searches it saved.
+    Positive rules, dampers and vetoes (``unless``) are looked up apart: a line
+    needs its dampers only once a positive rule counts, and then only in one
+    sentence; vetoes only for the rules that matched, so each rule's vetoes
+    have an index of their own.
     """
 
-    def __init__(self, patterns: list[tuple[int, int, re.Pattern]], dampers: frozenset[int] = frozenset()) -> None:
+    def __init__(
+        self,
+        patterns: list[tuple[int, int, re.Pattern]],
+        dampers: frozenset[int] = frozenset(),
+        unless: list[tuple[int, int, re.Pattern]] = (),  # type: ignore[assignment]
+    ) -> None:
         self._positive = _Index([p for p in patterns if p[0] not in dampers])
         self._dampers = _Index([p for p in patterns if p[0] in dampers])
-        self._vocabulary = self._positive.vocabulary | self._dampers.vocabulary
+        by_rule: dict[int, list[tuple[int, int, re.Pattern]]] = {}
+        for veto in unless:
+            by_rule.setdefault(veto[0], []).append(veto)
+        self._vetoes = {rule: _Index(vetoes) for rule, vetoes in by_rule.items()}
+        indexes = [self._positive, self._dampers, *self._vetoes.values()]
+        self._vocabulary = frozenset().union(*(index.vocabulary for index in indexes))
         self._last: tuple[str | None, tuple[str, frozenset[str]] | None] = (None, None)
 
     def candidates(self, text: str) -> dict[int, tuple[int, ...]]:
@@ -614,8 +624,13 @@ class Gate:
         """The dampers' (negative rules') patterns that could match ``text``."""
         return self._dampers.possible(text, self._read(text))
 
+    def vetoes(self, text: str, rule: int) -> tuple[int, ...]:
+        """The indexes of rule ``rule``'s ``unless`` patterns that could match ``text``."""
+        index = self._vetoes.get(rule)
+        return () if index is None else index.possible(text, self._read(text)).get(rule, ())
+
     def _read(self, text: str) -> tuple[str, frozenset[str]] | None:
-        # A matched line is read again for its dampers: keep the last reading.
+        # A matched line is read again for its vetoes and dampers: keep the last reading.
         if text != self._last[0]:
             self._last = (text, _read(text, self._vocabulary))
         return self._last[1]

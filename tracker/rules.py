@@ -208,10 +208,11 @@ class Rule:
                     return m
         return None
 
-    def veto(self, text: str) -> re.Match | None:
-        """The first ``unless`` pattern's match."""
-        for pattern in self.unless:
-            m = pattern.search(text)
+    def veto(self, text: str, only: Collection[int] | None = None) -> re.Match | None:
+        """The first ``unless`` pattern's match; ``only`` limits the try to these indexes."""
+        unless = self.unless
+        for index in range(len(unless)) if only is None else sorted(only):
+            m = unless[index].search(text)
             if m:
                 return m
         return None
@@ -230,7 +231,11 @@ class RuleSet:
     def gate(self) -> Gate:
         """Skips the patterns that cannot match a line (see prefilter.py); built once."""
         dampers = frozenset(i for i, r in enumerate(self.active) if r.weight < 0)
-        return Gate([(i, k, p) for i, r in enumerate(self.active) for k, p in enumerate(r.patterns)], dampers)
+        return Gate(
+            [(i, k, p) for i, r in enumerate(self.active) for k, p in enumerate(r.patterns)],
+            dampers,
+            [(i, k, p) for i, r in enumerate(self.active) for k, p in enumerate(r.unless)],
+        )
 
 
 def builtin_rules_dir() -> Path:
