@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from .dates import meeting_date
@@ -16,6 +17,7 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
 # A sentence that visibly goes on in the list below it: "Marco's plan is to", "Next steps include".
 _DANGLING = re.compile(r"\b(?:to|is|are|be|include|includes|including|with|for|of|the|and|or|following|as follows)$", re.I)
+_DANGLING_REACH = 11  # its longest match, "as follows", and the word edge before it
 _ATTENDEE_SECTION = re.compile(r"\b(attendees|attendance|attending|present|participants|people)\b", re.I)
 # The label of a table row that lists who was there: "| Attending | Lann Martin, Kyle Brown |"
 _ATTENDEE_ROW = re.compile(r"^(?:attendees|attending|attendance|participants|note[- ]?takers?|scribes?)\s*:?$", re.I)
@@ -60,7 +62,12 @@ def _plain_heading(text: str) -> str:
 
 def _names_topic(lead_in: str, label: str) -> bool:
     """Whether the line above lists ``label`` as one of its topics (so "label:" below it is no speaker)."""
-    return re.search(r"(?<![\w@])" + re.escape(label) + r"(?!\w)(?!:)", lead_in, re.I) is not None
+    return _topic_pattern(label).search(lead_in) is not None
+
+
+@lru_cache(maxsize=1024)
+def _topic_pattern(label: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w@])" + re.escape(label) + r"(?!\w)(?!:)", re.I)
 
 
 def _override_of(text: str) -> str | None:
@@ -116,7 +123,10 @@ class _Walker:
 
     def _mark_lead_in(self, text: str | None) -> None:
         """The line just emitted leads the list after it when it ends with a colon or mid-sentence ("the plan is to")."""
-        if text and (text.endswith(":") or _DANGLING.search(text)) and self.lines and self.lines[-1].text == text:
+        # Only the end of the line can match: searching from there spares a try at every character
+        # (a search from a position still sees the character before it, for the word edge).
+        dangling = text and _DANGLING.search(text, max(0, len(text) - _DANGLING_REACH))
+        if text and (text.endswith(":") or dangling) and self.lines and self.lines[-1].text == text:
             self.lines[-1] = replace(self.lines[-1], introduces=True)
 
     def _label_speaker(self, text: str | None) -> str | None:

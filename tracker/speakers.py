@@ -119,7 +119,7 @@ def lowercase_handles(text: str) -> frozenset[str]:
     three or more different ones (status rounds: "fitzgen: ...", "uweigand: ...").
     """
     counts: dict[str, int] = {}
-    for m in _HANDLE_PREFIX.finditer(text):
+    for m in _HANDLE_PREFIX.finditer("\n" + text):
         if m[1] not in NOT_NAMES:
             counts[m[1]] = counts.get(m[1], 0) + 1
     if len(counts) >= 3:
@@ -127,7 +127,9 @@ def lowercase_handles(text: str) -> frozenset[str]:
     return frozenset(h for h, n in counts.items() if n >= 2)
 
 
-_HANDLE_PREFIX = re.compile(r"^[ \t]{0,12}(?:[-*+>][ \t]{1,4})?(?:\*\*|__)?([a-z][\w.\-]{1,24})(?:\*\*|__)?:", re.M)
+# A line start written as "\n" (the text searched is given one in front), not "^" with re.M:
+# a pattern that starts with a literal is only tried where that character is.
+_HANDLE_PREFIX = re.compile(r"\n[ \t]{0,12}(?:[-*+>][ \t]{1,4})?(?:\*\*|__)?([a-z][\w.\-]{1,24})(?:\*\*|__)?:")
 
 
 _COMMA_PREFIX = re.compile(r"(?P<name>[A-Z][\w'.\-]{1,24}(?: [A-Z][\w'.\-]{1,24})?)(?:,| -| –)\s")
