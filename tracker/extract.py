@@ -72,9 +72,15 @@ def _untail(text: str) -> str:
     return _TRAILING_JUNK.sub("", text) if text and (text[-1].isspace() or text[-1] in ".,;:!?-–—") else text
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Hit:
-    """One rule's verdict on one line (kept for `track explain`)."""
+    """One rule's verdict on one line (kept for `track explain`).
+
+    Treated as immutable (a changed verdict is a ``replace``d copy) but not
+    frozen, as ``Line``: a frozen dataclass sets every field through
+    ``object.__setattr__``, and a line's hits are made by the thousand. Two
+    hits are the same hit only if they are the same object.
+    """
 
     rule: Rule
     matched: str | None  # the matched text, or None if no pattern matched

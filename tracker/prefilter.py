@@ -530,8 +530,9 @@ class _Index:
 
     def possible(self, text: str, reading: tuple[str, frozenset[str]] | None) -> dict[int, tuple[int, ...]]:
         """The patterns that could match ``text``, read by ``_read`` (None: a text the gate cannot read)."""
+        # The dicts handed out are shared, not copied: callers only read them.
         if reading is None:
-            return dict(self._everything)
+            return self._everything
         folded, words = reading
         triggered: set[int] = set()
         for word in self._primary.intersection(words):
@@ -550,6 +551,8 @@ class _Index:
         for plain, ids in self._scanned:
             if plain in folded:
                 triggered |= ids
+        if not triggered:  # most lines
+            return self.always
         possible = dict(self.always)
         for gid in triggered:
             rule, index, rest, quick = self._gated[gid]
