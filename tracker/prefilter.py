@@ -317,7 +317,8 @@ def _requirements(part: _Part, before: bool = False, after: bool = False) -> lis
 
 @lru_cache(maxsize=65536)
 def whole_words(literal: str) -> tuple[str, ...]:
-    """The words that a match of ``literal`` (with EDGE marks) holds as whole words of the line, longest first.
+    """The words that a match of ``literal`` (with EDGE marks) holds as whole words of the line,
+    the likely rarest first (see _commonness).
 
     A run of word characters counts when a non-word character or an EDGE
     stands right before and right after it inside the literal: in the line it
@@ -326,7 +327,15 @@ def whole_words(literal: str) -> tuple[str, ...]:
     word character, which holds for all of Unicode but the one in _UNFOLDABLE.)
     """
     runs = {m.group() for m in _WORD.finditer(literal) if 0 < m.start() and m.end() < len(literal)}
-    return tuple(sorted(runs, key=lambda w: (-len(w), w)))
+    return tuple(sorted(runs, key=lambda w: (_COMMONNESS.get(w, 0), -len(w), w)))
+
+
+# The most frequent words of English prose, most frequent first ("s" and "t" from "it's", "don't").
+# A literal is looked up by its rarest word, then confirmed by its next rarest: a line with
+# "we have to" is rarer than one with "to". Any other word is taken for rarer, the longer the rarer.
+_FREQUENT = """the to a of and that is we for in it be on this have you i s t can if not with are but
+    do there would will as what so about an from at or""".split()
+_COMMONNESS = {word: len(_FREQUENT) - rank for rank, word in enumerate(_FREQUENT)}
 
 
 def whole_word(literal: str) -> str | None:
