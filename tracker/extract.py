@@ -183,13 +183,15 @@ def _match(rule: Rule, text: str, only: Collection[int] | None, people: frozense
 class _Ungated:
     """Tries every pattern of every rule: for ``evaluate`` without a rule set's gate."""
 
-    def __init__(self, count: int) -> None:
-        self.every: dict[int, None] = dict.fromkeys(range(count))
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.positive: dict[int, None] = {i: None for i, rule in enumerate(rules) if rule.weight >= 0}
+        self.negative: dict[int, None] = {i: None for i, rule in enumerate(rules) if rule.weight < 0}
 
     def candidates(self, text: str) -> dict[int, None]:
-        return self.every
+        return self.positive
 
-    dampers = candidates
+    def dampers(self, text: str) -> dict[int, None]:
+        return self.negative
 
     def vetoes(self, text: str, rule: int) -> None:
         return None
@@ -204,11 +206,12 @@ def _hits(
     people: frozenset[str],
     dampers: bool,
 ) -> list[Hit]:
-    """The hits on ``text`` of the rules in ``possible``: the positive ones, or the dampers."""
+    """The hits on ``text`` of the rules in ``possible``: the positive ones, or the dampers (as the gate
+    hands them out: each kind apart)."""
     found = []
     for i in sorted(possible):
         rule = rules[i]
-        if (rule.weight < 0) == dampers and rule.context.holds(line):
+        if rule.context.holds(line):
             m = _match(rule, text, possible[i], people)
             if m is None:
                 continue
@@ -252,8 +255,10 @@ def evaluate(
     is still a need. The line is judged by its best sentence once damped.
     """
     body = line.body
-    gate = gate or _Ungated(len(rules))
+    gate = gate or _Ungated(rules)
     hits = _hits(line, body, rules, gate.candidates(body), gate.vetoes, people, dampers=False)
+    if not hits:  # most lines
+        return hits
     positive = [h for h in hits if h.counts]
     if not positive:
         return hits
