@@ -490,7 +490,7 @@ def test_nested_items_have_their_parent_item_as_lead_in():
     assert line_with(meeting, text, "landed the borrow").lead_in == "Alex: status of the resource types work"
 
 
-@pytest.mark.parametrize("lead", ["Priya's plan is to", "Next steps include", "Remaining:"])
+@pytest.mark.parametrize("lead", ["Priya's plan is to", "Next steps include", "The steps are as follows", "Remaining:"])
 def test_a_line_that_runs_on_into_its_list_introduces_it(lead):
     meeting = read_meeting(f"- {lead}\n  - land the PR on Monday\n- Priya is away next week\n", "x.md")
     lines = lines_by_number(meeting)

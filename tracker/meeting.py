@@ -123,10 +123,10 @@ class _Walker:
 
     def _mark_lead_in(self, text: str | None) -> None:
         """The line just emitted leads the list after it when it ends with a colon or mid-sentence ("the plan is to")."""
-        # Only the end of the line can match: searching from there spares a try at every character
-        # (a search from a position still sees the character before it, for the word edge).
-        dangling = text and _DANGLING.search(text, max(0, len(text) - _DANGLING_REACH))
-        if text and (text.endswith(":") or dangling) and self.lines and self.lines[-1].text == text:
+        if not text or not self.lines or self.lines[-1].text != text:
+            return
+        # Only the end of the line can match: searching from there spares a try at every character.
+        if text.endswith(":") or _DANGLING.search(text, max(0, len(text) - _DANGLING_REACH)):
             self.lines[-1] = replace(self.lines[-1], introduces=True)
 
     def _label_speaker(self, text: str | None) -> str | None:

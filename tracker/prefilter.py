@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Mapping
 
 try:  # Python 3.11+: the parser moved; the old name still works but warns.
     from re import _compiler as sre_compile  # type: ignore[attr-defined]
@@ -318,7 +319,7 @@ def _requirements(part: _Part, before: bool = False, after: bool = False) -> lis
 @lru_cache(maxsize=65536)
 def whole_words(literal: str) -> tuple[str, ...]:
     """The words that a match of ``literal`` (with EDGE marks) holds as whole words of the line,
-    the likely rarest first (see _commonness).
+    the likely rarest first (see _COMMONNESS).
 
     A run of word characters counts when a non-word character or an EDGE
     stands right before and right after it inside the literal: in the line it
@@ -537,7 +538,7 @@ class _Index:
             *(requirement.vocabulary for _, _, rest, _ in self._gated for requirement in rest),
         )
 
-    def possible(self, text: str, reading: tuple[str, frozenset[str]] | None) -> dict[int, tuple[int, ...]]:
+    def possible(self, text: str, reading: tuple[str, frozenset[str]] | None) -> Mapping[int, tuple[int, ...]]:
         """The patterns that could match ``text``, read by ``_read`` (None: a text the gate cannot read)."""
         # The dicts handed out are shared, not copied: callers only read them.
         if reading is None:
@@ -621,7 +622,7 @@ class Gate:
         self._vocabulary = frozenset().union(*(index.vocabulary for index in indexes))
         self._last: tuple[str | None, tuple[str, frozenset[str]] | None] = (None, None)
 
-    def candidates(self, text: str) -> dict[int, tuple[int, ...]]:
+    def candidates(self, text: str) -> Mapping[int, tuple[int, ...]]:
         """The positive rules' patterns that could match ``text``."""
         return self._positive.possible(text, self._read(text))
 
@@ -632,7 +633,7 @@ class Gate:
         always = self._positive.always
         return {rule: indexes for rule, indexes in possible.items() if always.get(rule) != indexes}
 
-    def dampers(self, text: str) -> dict[int, tuple[int, ...]]:
+    def dampers(self, text: str) -> Mapping[int, tuple[int, ...]]:
         """The dampers' (negative rules') patterns that could match ``text``."""
         return self._dampers.possible(text, self._read(text))
 
