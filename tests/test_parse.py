@@ -160,10 +160,31 @@ _AWKWARD_BLOCKS = [
     "* item\n(more\n  - sub\n    \"quoted\"\n> quote\n> (x\n",
     "**Bold**: said\n@user: too\n`code` here\n| a | b |\n|---|---|\n| 1 | 2 |\nafter\n",
     "- a\n\n      indented in item\n- b\n# heading\n(x\n---\n",
+    # One-line items and what may follow them: a sibling, a thematic break that looks like an item,
+    # a continuation, a tab, five spaces (code), a no-break space, the end of the text.
+    "- one\n- two\n- - -\n* a\n* * *\n+ b\n  cont\n+ c\n\t- tab\n-     five\n- d\xa0\n\xa0- e\n- last",
+    "1. one\n2. two\n3) other\n- [ ] task\n- # heading\n- > quote\n-  two spaces\n   - nested\n- f\n",
 ]
 
 
-@pytest.mark.parametrize("text", _AWKWARD_BLOCKS + [fixture_text(name) for name in ALL_FIXTURES])
+# Markdown made of the pieces list items are made of, in random order: the one-line item shortcut
+# in parse_blocks must give mistune's own tokens whatever follows an item.
+_LIST_PIECES = [
+    "- a", "- b c", "* x", "+ y", "1. one", "2) two", "  - nested", "    - deep", "\t- tab", "-  two spaces",
+    "-     five", "- ", "-", "", "   ", "text", "# h", "> q", "---", "- - -", "* * *", "```", "  cont",
+    "    code", "- [ ] task", "-\ta", "- #x", "- >q", "- 1. x", "\xa0", "- a  ", "- a\xa0", "10. ten",
+    "- <div>", "<!-- c -->", "| a | b |", "|---|---|", "- `x`", "-- no", "\u3000- w",
+]
+
+
+def _list_documents(count: int, seed: int = 7) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["\n".join(rng.choice(_LIST_PIECES) for _ in range(rng.randint(1, 14))) + "\n" for _ in range(count)]
+
+
+@pytest.mark.parametrize("text", _AWKWARD_BLOCKS + [fixture_text(name) for name in ALL_FIXTURES] + _list_documents(400))
 def test_blocks_are_mistunes_own(text):
     """parse_blocks re-implements parts of mistune's loop for speed: its tokens must stay mistune's."""
     import mistune

@@ -29,6 +29,7 @@ from mistune.list_parser import (
     _create_list_marker,
     _get_list_bullet,
     _is_loose_list,
+    _match_list_item_break,
     _transform_tight_list,
 )
 
@@ -223,8 +224,11 @@ class _LineParser(BlockParser):
 
     def _parse_list_item(self, bullet: str, item: Any, token: Token, state: _LineState, rules: list[str]) -> Any:
         """mistune's _parse_list_item, with its two patterns compiled once, not once per item."""
-        text, continue_width = _compile_continue_width(item.text, item.leading_width)
         list_item_re, break_sc = self._list_item_patterns(bullet, item.leading_width)
+        quick = self._one_line_item(item, list_item_re, break_sc, token, state, rules)
+        if quick is not _NOT_ONE_LINE:
+            return quick
+        text, continue_width = _compile_continue_width(item.text, item.leading_width)
         lines = _collect_list_item_lines(self, list_item_re, break_sc, state, text, continue_width)
         if lines.loose:
             token["tight"] = False
@@ -240,6 +244,45 @@ class _LineParser(BlockParser):
             token["tight"] = False
         token["children"].append({"type": "list_item", "children": child.tokens})
         return lines.next_item
+
+    def _one_line_item(
+        self, item: Any, list_item_re: re.Pattern[str], break_sc: re.Pattern[str], token: Token, state: _LineState, rules: list[str]
+    ) -> Any:
+        """The token of the commonest item, "- plain text" alone on its line and followed by the next
+        item or the end of the list's text, made as _parse_list_item would, without its child state.
+
+        Returns the next item's marker (None at the end), or _NOT_ONE_LINE for any other item, with
+        ``state`` untouched. Each condition below is one under which mistune's steps come down to
+        these: no tab (so no tab expansion), one to four spaces after the marker (five is indented
+        code), a line that opens no block (see _parse_one_line), and a next line that mistune's
+        _collect_list_item_lines would read as a sibling item straight away (not blank, not indented
+        as far as the item's text, not a thematic break).
+        """
+        text = item.text
+        content = text.lstrip(" ")
+        indent = len(text) - len(content)
+        if not 0 < indent < 5 or "\t" in text or not _is_plain_paragraph_start(content, 0):
+            return _NOT_ONE_LINE
+        source = strip_end(content + "\n")  # the item's text, as mistune hands it to the item's child state
+        if self.compile_sc(rules).match(source):
+            return _NOT_ONE_LINE
+        next_item = None
+        cursor = state.cursor
+        if cursor < state.cursor_max:
+            src = state.src
+            end = src.find("\n", cursor) + 1 or len(src)
+            line = src[cursor:end]
+            # Not blank and not a continuation: its indent is under the item text's, with no tab in it.
+            if line.isspace() or "\t" in line or line[: item.leading_width + indent].isspace():
+                return _NOT_ONE_LINE
+            found = _match_list_item_break(list_item_re, break_sc, state, line)
+            if found is None or found[0] != "list_item":
+                return _NOT_ONE_LINE
+            next_item = _create_list_marker(found[1], "listitem")
+            state.cursor = end
+        paragraph = {"type": "paragraph", "text": source, "line": state.child_base}
+        token["children"].append({"type": "list_item", "children": [paragraph]})
+        return next_item
 
     def _parse_one_line(self, state: _LineState, rules: list[str]) -> bool:
         """Most list items are one line ("text\\n") of plain text: make its paragraph without mistune's parse loop.
@@ -263,6 +306,9 @@ class _LineParser(BlockParser):
             item_re = re.compile(_compile_list_item_pattern(bullet, leading_width))
             patterns = self._item_patterns[key] = (item_re, _compile_list_break_sc(self, leading_width))
         return patterns
+
+
+_NOT_ONE_LINE = object()  # _one_line_item's answer for an item it leaves to mistune's steps
 
 
 def _make_markdown() -> mistune.Markdown:
