@@ -14,6 +14,7 @@ class Line:
     Treated as immutable (the walker swaps a line for a ``replace``d copy) but
     not frozen: a frozen dataclass sets every field through
     ``object.__setattr__``, which made building lines a tenth of read_meeting.
+    The walker builds lines with positional arguments: a new field goes last.
     """
 
     number: int  # 1-based, as stored in the file
