@@ -29,7 +29,7 @@ from mistune.list_parser import (
     _create_list_marker,
     _get_list_bullet,
     _is_loose_list,
-    _match_list_item_break,
+    _ListMarker,
     _transform_tight_list,
 )
 
@@ -225,7 +225,7 @@ class _LineParser(BlockParser):
     def _parse_list_item(self, bullet: str, item: Any, token: Token, state: _LineState, rules: list[str]) -> Any:
         """mistune's _parse_list_item, with its two patterns compiled once, not once per item."""
         list_item_re, break_sc = self._list_item_patterns(bullet, item.leading_width)
-        quick = self._one_line_item(item, list_item_re, break_sc, token, state, rules)
+        quick = self._one_line_item(item, list_item_re, token, state, rules)
         if quick is not _NOT_ONE_LINE:
             return quick
         text, continue_width = _compile_continue_width(item.text, item.leading_width)
@@ -245,9 +245,7 @@ class _LineParser(BlockParser):
         token["children"].append({"type": "list_item", "children": child.tokens})
         return lines.next_item
 
-    def _one_line_item(
-        self, item: Any, list_item_re: re.Pattern[str], break_sc: re.Pattern[str], token: Token, state: _LineState, rules: list[str]
-    ) -> Any:
+    def _one_line_item(self, item: Any, list_item_re: re.Pattern[str], token: Token, state: _LineState, rules: list[str]) -> Any:
         """The token of the commonest item, "- plain text" alone on its line and followed by the next
         item or the end of the list's text, made as _parse_list_item would, without its child state.
 
@@ -263,7 +261,9 @@ class _LineParser(BlockParser):
         indent = len(text) - len(content)
         if not 0 < indent < 5 or "\t" in text or not _is_plain_paragraph_start(content, 0):
             return _NOT_ONE_LINE
-        source = strip_end(content + "\n")  # the item's text, as mistune hands it to the item's child state
+        # The item's text as mistune hands it to the item's child state: strip_end() leaves a line
+        # that ends with its only "\n" as it is.
+        source = content + "\n"
         if self.compile_sc(rules).match(source):
             return _NOT_ONE_LINE
         next_item = None
@@ -275,10 +275,11 @@ class _LineParser(BlockParser):
             # Not blank and not a continuation: its indent is under the item text's, with no tab in it.
             if line.isspace() or "\t" in line or line[: item.leading_width + indent].isspace():
                 return _NOT_ONE_LINE
-            found = _match_list_item_break(list_item_re, break_sc, state, line)
-            if found is None or found[0] != "list_item":
+            m = list_item_re.match(line)
+            # A sibling item, unless the line is a thematic break ("- - -"), which is made of these only.
+            if m is None or not line.strip(_THEMATIC_BREAK_CHARS):
                 return _NOT_ONE_LINE
-            next_item = _create_list_marker(found[1], "listitem")
+            next_item = _ListMarker(*m.group("listitem_1", "listitem_2", "listitem_3"))
             state.cursor = end
         paragraph = {"type": "paragraph", "text": source, "line": state.child_base}
         token["children"].append({"type": "list_item", "children": [paragraph]})
@@ -309,6 +310,7 @@ class _LineParser(BlockParser):
 
 
 _NOT_ONE_LINE = object()  # _one_line_item's answer for an item it leaves to mistune's steps
+_THEMATIC_BREAK_CHARS = " \t\n-*_"
 
 
 def _make_markdown() -> mistune.Markdown:
