@@ -567,6 +567,9 @@ class _Index:
         for gid in triggered:
             rule, index, rest, quick = self._gated[gid]
             for requirement in rest:
+                # Most requirements fail on their words alone: ruled out here, without a call to met().
+                if requirement.vocabulary.isdisjoint(words) and not requirement.substrings:
+                    break
                 if not requirement.met(words, folded):
                     break
             else:
