@@ -164,6 +164,8 @@ _AWKWARD_BLOCKS = [
     # a continuation, a tab, five spaces (code), a no-break space, the end of the text.
     "- one\n- two\n- - -\n* a\n* * *\n+ b\n  cont\n+ c\n\t- tab\n-     five\n- d\xa0\n\xa0- e\n- last",
     "1. one\n2. two\n3) other\n- [ ] task\n- # heading\n- > quote\n-  two spaces\n   - nested\n- f\n",
+    # Five spaces after the marker: indented code in the item, whose continuation lines need only two.
+    "-      code in an item\n\n  still the item after a blank\n- x\n  \t- tabbed\n",
 ]
 
 
@@ -173,7 +175,8 @@ _LIST_PIECES = [
     "- a", "- b c", "* x", "+ y", "1. one", "2) two", "  - nested", "    - deep", "\t- tab", "-  two spaces",
     "-     five", "- ", "-", "", "   ", "text", "# h", "> q", "---", "- - -", "* * *", "```", "  cont",
     "    code", "- [ ] task", "-\ta", "- #x", "- >q", "- 1. x", "\xa0", "- a  ", "- a\xa0", "10. ten",
-    "- <div>", "<!-- c -->", "| a | b |", "|---|---|", "- `x`", "-- no", "\u3000- w",
+    "- <div>", "<!-- c -->", "| a | b |", "|---|---|", "- `x`", "-- no", "\u3000- w", " \x0c", "\x0b",
+    "  \tcont", "   - three", "1.  two", "\t", "  ",
 ]
 
 

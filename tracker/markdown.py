@@ -22,14 +22,17 @@ from mistune.core import BlockState
 from mistune.util import strip_end
 from mistune.list_parser import (
     _build_list_item_source,
-    _collect_list_item_lines,
     _compile_continue_width,
     _compile_list_break_sc,
     _compile_list_item_pattern,
     _create_list_marker,
+    _expand_leading_tabs,
     _get_list_bullet,
+    _has_continuation_indent,
     _is_loose_list,
+    _ListItemLines,
     _ListMarker,
+    _match_list_item_break,
     _transform_tight_list,
 )
 
@@ -228,15 +231,15 @@ class _LineParser(BlockParser):
         quick = self._one_line_item(item, list_item_re, token, state, rules)
         if quick is not _NOT_ONE_LINE:
             return quick
-        text, continue_width = _compile_continue_width(item.text, item.leading_width)
-        lines = _collect_list_item_lines(self, list_item_re, break_sc, state, text, continue_width)
+        text, continue_width = _continue_width(item.text, item.leading_width)
+        lines = _collect_item_lines(self, list_item_re, break_sc, state, text, continue_width)
         if lines.loose:
             token["tight"] = False
         if lines.end_pos is not None:
             token["_tok_index"] = lines.token_index
             token["_end_pos"] = lines.end_pos
         # Without more lines, mistune's _build_list_item_source comes down to strip_end(text).
-        source = _build_list_item_source(text, lines.src, continue_width) if lines.src else strip_end(text)
+        source = _item_source(text, lines.src, continue_width) if lines.src else strip_end(text)
         child = state.child_state(source)
         if not self._parse_one_line(child, rules):
             self.parse(child, rules)
@@ -307,6 +310,74 @@ class _LineParser(BlockParser):
             item_re = re.compile(_compile_list_item_pattern(bullet, leading_width))
             patterns = self._item_patterns[key] = (item_re, _compile_list_break_sc(self, leading_width))
         return patterns
+
+
+# Without a tab, mistune's column arithmetic comes down to counting spaces: these do that with
+# str methods, not a loop over characters, and leave a text with a tab to mistune's own functions.
+
+
+def _continue_width(text: str, leading_width: int) -> tuple[str, int]:
+    """mistune's _compile_continue_width: an item's first line and the indent of its continuation lines."""
+    if "\t" in text:
+        return _compile_continue_width(text, leading_width)
+    if not text or text.isspace():  # no \S: mistune's _LINE_HAS_TEXT does not match
+        return "", leading_width + 1
+    indent = len(text) - len(text.lstrip(" "))
+    space_width = 1 if indent >= 5 else indent  # five spaces or more: indented code, after one
+    return text[space_width:] + "\n", leading_width + space_width
+
+
+def _collect_item_lines(
+    block: BlockParser, list_item_re: re.Pattern[str], break_sc: re.Pattern[str], state: BlockState, text: str, continue_width: int
+) -> _ListItemLines:
+    """mistune's _collect_list_item_lines: the lines of one list item after its first, and what ends it."""
+    src = ""
+    prev_blank_line = False
+    indent = " " * continue_width
+    source, cursor_max = state.src, state.cursor_max
+    while state.cursor < cursor_max:
+        next_pos = source.find("\n", state.cursor) + 1 or cursor_max
+        raw_line = source[state.cursor : next_pos]
+        if raw_line.endswith("\n") and not raw_line[:-1].strip(" \t\v\f"):  # mistune's BLANK_LINE
+            src += "\n"
+            prev_blank_line = True
+            state.cursor = next_pos
+            continue
+        tab = "\t" in raw_line
+        has_continuation = _has_continuation_indent(raw_line, continue_width) if tab else raw_line.startswith(indent)
+        if has_continuation:
+            if prev_blank_line and not text and not src.strip():
+                break  # a list item can begin with at most one blank line (CommonMark example 280)
+            src += raw_line
+            prev_blank_line = False
+            state.cursor = next_pos
+            continue
+        line_break = _match_list_item_break(list_item_re, break_sc, state, _expand_leading_tabs(raw_line) if tab else raw_line)
+        if line_break:
+            tok_type, m = line_break
+            if tok_type == "list_item":
+                state.cursor = next_pos
+                return _ListItemLines(src, next_item=_create_list_marker(m, "listitem"), loose=prev_blank_line)
+            if tok_type == "list":
+                break
+            tok_index = len(state.tokens)
+            end_pos = block.parse_method(m, state)
+            if end_pos:
+                return _ListItemLines(src, end_pos=end_pos, token_index=tok_index)
+        if prev_blank_line:
+            break  # not a continuation line, after a blank line
+        src += raw_line
+        state.cursor = next_pos
+    return _ListItemLines(src)
+
+
+def _item_source(text: str, src: str, continue_width: int) -> str:
+    """mistune's _build_list_item_source: the item's lines, their continuation indent removed."""
+    if "\t" in src:
+        return _build_list_item_source(text, src, continue_width)
+    indent = " " * continue_width
+    lines = src.split("\n")
+    return strip_end(text + "\n".join(line[continue_width:] if line.startswith(indent) else line for line in lines))
 
 
 _NOT_ONE_LINE = object()  # _one_line_item's answer for an item it leaves to mistune's steps
