@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Bounded repetitions only: this runs on every line of every note, and a line
 # of thousands of "Name:" prefixes must stay linear.
@@ -61,6 +62,7 @@ _WORDISH = re.compile(r"^[a-z]{2,}(?:ing|tion|sion|ment|ity|ness|ism|ance|ence|u
 _JOINER = re.compile(r"\s?[,/&+]\s?")
 
 
+@lru_cache(maxsize=4096)  # a note names the same few speakers on line after line
 def _plausible(name: str, handles: frozenset[str]) -> bool:
     parts = _JOINER.split(name)
     if len(parts) > 1:
@@ -85,9 +87,12 @@ def split_speaker(text: str, handles: frozenset[str] = frozenset()) -> tuple[str
         if m:
             return m["name"], text[m.end() :].lstrip()
     m = _SPEAKER.match(text)
-    if not m or bool(m["open"]) != bool(m["close"]) and m["close"]:
+    if not m:
         return None, text
-    name = m["name"].strip("_*")  # "__Kim__:" is Kim
+    opened, closed, name = m.group("open", "close", "name")
+    if closed and not opened:
+        return None, text
+    name = name.strip("_*")  # "__Kim__:" is Kim
     if not name or not _plausible(name, handles):
         return None, text
     return name, text[m.end() :].lstrip()
