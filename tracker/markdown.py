@@ -8,6 +8,12 @@ pin to ``mistune>=3.4,<3.5`` and a test that re-checks lines on real notes.
 
 Only the block parser runs: inline parsing is most of mistune's cost and the
 rules read plain lines, so it is skipped.
+
+Lists are most of a note, so their parsing has shortcuts: a one-line item gets
+its token without a child state, and without a tab an item's columns are
+counted with str methods. Each shortcut must give mistune's own tokens;
+``tests/test_parse.py::test_blocks_are_mistunes_own`` compares them with
+mistune's block parser on awkward blocks, the fixtures and generated lists.
 """
 
 from __future__ import annotations
