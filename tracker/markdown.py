@@ -232,11 +232,9 @@ class _LineParser(BlockParser):
         return state.cursor
 
     def _parse_list_item(self, bullet: str, item: Any, token: Token, state: _LineState, rules: list[str]) -> Any:
-        """mistune's _parse_list_item, with its two patterns compiled once, not once per item."""
+        """mistune's _parse_list_item, with its two patterns compiled once, not once per item, and
+        the commonest item, one line of plain text, made without a child state."""
         list_item_re, break_sc = self._list_item_patterns(bullet, item.leading_width)
-        quick = self._one_line_item(item, list_item_re, token, state, rules)
-        if quick is not _NOT_ONE_LINE:
-            return quick
         text, continue_width = _continue_width(item.text, item.leading_width)
         lines = _collect_item_lines(self, list_item_re, break_sc, state, text, continue_width)
         if lines.loose:
@@ -246,67 +244,23 @@ class _LineParser(BlockParser):
             token["_end_pos"] = lines.end_pos
         # Without more lines, mistune's _build_list_item_source comes down to strip_end(text).
         source = _item_source(text, lines.src, continue_width) if lines.src else strip_end(text)
-        child = state.child_state(source)
-        if not self._parse_one_line(child, rules):
+        if self._is_plain_line(source, rules):
+            # The paragraph parse() would make of it, on the line a child state would start at.
+            children = [{"type": "paragraph", "text": source, "line": state.child_base}]
+        else:
+            child = state.child_state(source)
             self.parse(child, rules)
-        if token["tight"] and _is_loose_list(child.tokens):
-            token["tight"] = False
-        token["children"].append({"type": "list_item", "children": child.tokens})
+            children = child.tokens
+            if token["tight"] and _is_loose_list(children):
+                token["tight"] = False
+        token["children"].append({"type": "list_item", "children": children})
         return lines.next_item
 
-    def _one_line_item(self, item: Any, list_item_re: re.Pattern[str], token: Token, state: _LineState, rules: list[str]) -> Any:
-        """The token of the commonest item, "- plain text" alone on its line and followed by the next
-        item or the end of the list's text, made as _parse_list_item would, without its child state.
-
-        Returns the next item's marker (None at the end), or _NOT_ONE_LINE for any other item, with
-        ``state`` untouched. Each condition below is one under which mistune's steps come down to
-        these: no tab (so no tab expansion), one to four spaces after the marker (five is indented
-        code), a line that opens no block (see _parse_one_line), and a next line that mistune's
-        _collect_list_item_lines would read as a sibling item straight away (not blank, not indented
-        as far as the item's text, not a thematic break).
-        """
-        text = item.text
-        content = text.lstrip(" ")
-        indent = len(text) - len(content)
-        if not 0 < indent < 5 or "\t" in text or not _is_plain_paragraph_start(content, 0):
-            return _NOT_ONE_LINE
-        # The item's text as mistune hands it to the item's child state: strip_end() leaves a line
-        # that ends with its only "\n" as it is.
-        source = content + "\n"
-        if self.compile_sc(rules).match(source):
-            return _NOT_ONE_LINE
-        next_item = None
-        cursor = state.cursor
-        if cursor < state.cursor_max:
-            src = state.src
-            end = src.find("\n", cursor) + 1 or len(src)
-            line = src[cursor:end]
-            # Not blank and not a continuation: its indent is under the item text's, with no tab in it.
-            if line.isspace() or "\t" in line or line[: item.leading_width + indent].isspace():
-                return _NOT_ONE_LINE
-            m = list_item_re.match(line)
-            # A sibling item, unless the line is a thematic break ("- - -"), which is made of these only.
-            if m is None or not line.strip(_THEMATIC_BREAK_CHARS):
-                return _NOT_ONE_LINE
-            next_item = _ListMarker(*m.group("listitem_1", "listitem_2", "listitem_3"))
-            state.cursor = end
-        paragraph = {"type": "paragraph", "text": source, "line": state.child_base}
-        token["children"].append({"type": "list_item", "children": [paragraph]})
-        return next_item
-
-    def _parse_one_line(self, state: _LineState, rules: list[str]) -> bool:
-        """Most list items are one line ("text\\n") of plain text: make its paragraph without mistune's parse loop.
-
-        parse() would make the same token: no block starts there (the rules'
-        pattern does not match, the line starts with no space, digit or
-        punctuation, so it is not indented code), so it is a paragraph.
-        """
-        src = state.src
-        if src.find("\n") != len(src) - 1 or not _is_plain_paragraph_start(src, 0) or self.compile_sc(rules).match(src, 0):
-            return False
-        state.add_paragraph(src)
-        state.cursor = state.cursor_max
-        return True
+    def _is_plain_line(self, src: str, rules: list[str]) -> bool:
+        """Whether ``src`` is one line ("text\\n") that parse() makes one paragraph of: no block
+        starts there (the rules' pattern does not match, and a line that starts with no space, digit
+        or punctuation is not indented code)."""
+        return src.find("\n") == len(src) - 1 and _is_plain_paragraph_start(src, 0) and not self.compile_sc(rules).match(src, 0)
 
     def _list_item_patterns(self, bullet: str, leading_width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
         # Built on first use, after the plugins have added their rules to the specification.
@@ -358,7 +312,14 @@ def _collect_item_lines(
             prev_blank_line = False
             state.cursor = next_pos
             continue
-        line_break = _match_list_item_break(list_item_re, break_sc, state, _expand_leading_tabs(raw_line) if tab else raw_line)
+        line = _expand_leading_tabs(raw_line) if tab else raw_line
+        sibling = list_item_re.match(line)
+        # mistune tries its block breaks first, for a thematic break ("- - -"), which is made of
+        # _THEMATIC_BREAK_CHARS only: any other character makes the line the next item.
+        if sibling is not None and line.strip(_THEMATIC_BREAK_CHARS):
+            state.cursor = next_pos
+            return _ListItemLines(src, next_item=_ListMarker(*sibling.group("listitem_1", "listitem_2", "listitem_3")), loose=prev_blank_line)
+        line_break = _match_list_item_break(list_item_re, break_sc, state, line)
         if line_break:
             tok_type, m = line_break
             if tok_type == "list_item":
@@ -386,7 +347,6 @@ def _item_source(text: str, src: str, continue_width: int) -> str:
     return strip_end(text + "\n".join(line[continue_width:] if line.startswith(indent) else line for line in lines))
 
 
-_NOT_ONE_LINE = object()  # _one_line_item's answer for an item it leaves to mistune's steps
 _THEMATIC_BREAK_CHARS = " \t\n-*_"
 
 
